@@ -1,0 +1,53 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace Medley.Torch.Native;
+
+/// <summary>Finds libmedley_native.so: $MEDLEY_NATIVE_LIB, next to the assembly, or a native/build folder above it.</summary>
+internal static class NativeLoader
+{
+    public const string LibraryName = "medley_native";
+    private const string FileName = "libmedley_native.so";
+    private static int _registered;
+
+    public static void Register()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 1) return;
+        NativeLibrary.SetDllImportResolver(typeof(NativeLoader).Assembly, Resolve);
+    }
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    {
+        if (name != LibraryName) return IntPtr.Zero;
+        var tried = new List<string>();
+        foreach (var candidate in Candidates())
+        {
+            tried.Add(candidate);
+            if (!File.Exists(candidate)) continue;
+            try
+            {
+                return NativeLibrary.Load(candidate);
+            }
+            catch (DllNotFoundException e)
+            {
+                throw new DllNotFoundException(
+                    $"Found {candidate} but could not load it (is libtorch installed? {e.Message}). " + SetupHint);
+            }
+        }
+        throw new DllNotFoundException(
+            $"Medley's native library ({FileName}) was not found; looked in: {string.Join(", ", tried)}. " + SetupHint);
+    }
+
+    internal const string SetupHint =
+        "Run scripts/setup.sh: on Debian/Ubuntu as root it installs libtorch-dev and builds the native layer; " +
+        "elsewhere set LIBTORCH=/path/to/libtorch (a pytorch.org download, CPU or CUDA) and run it again.";
+
+    private static IEnumerable<string> Candidates()
+    {
+        var env = Environment.GetEnvironmentVariable("MEDLEY_NATIVE_LIB");
+        if (!string.IsNullOrEmpty(env)) yield return env;
+        yield return Path.Combine(AppContext.BaseDirectory, FileName);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            yield return Path.Combine(dir.FullName, "native", "build", FileName);
+    }
+}
