@@ -81,6 +81,9 @@ public static partial class Functional
         return channels;
     }
 
+    internal static Tensor ConvCore(int spatial, Tensor input, Tensor weight, Tensor? bias, long[]? stride, long[]? padding,
+        string? paddingMode, long[]? dilation, long groups) => Conv(spatial, input, weight, bias, stride, padding, paddingMode, dilation, groups);
+
     private static unsafe Tensor Conv(int spatial, Tensor input, Tensor weight, Tensor? bias, long[]? stride, long[]? padding,
         string? paddingMode, long[]? dilation, long groups)
     {
