@@ -113,3 +113,24 @@ public class AttentionTests
         Assert.Throws<ArgumentException>(() => mha.Forward(Tensor.Randn(8), Tensor.Randn(8), Tensor.Randn(8)));
     }
 }
+
+[Collection(SerialCollection.Name)]
+public class AttentionMemoryTests
+{
+    [Fact]
+    public void ForwardAndBackwardInAScopeLeaveNoNativeTensorsBehind()
+    {
+        using var layer = new TransformerEncoderLayer(8, 2, 16, batchFirst: true);
+        var before = Engine.LiveTensors;
+        for (var i = 0; i < 3; i++)
+        {
+            using var scope = DisposeScope.Enter();
+            var x = Tensor.Randn(new long[] { 2, 5, 8 }, requiresGrad: true);
+            var padding = Tensor.Zeros(new long[] { 2, 5 }, DType.Bool);
+            var mask = Tensor.Zeros(5, 5);
+            layer.Forward(x, mask, padding).Sum().Backward();
+            foreach (var p in layer.Parameters()) p.ZeroGrad();
+        }
+        Assert.Equal(before, Engine.LiveTensors);
+    }
+}

@@ -36,12 +36,6 @@ public class TorchvisionModelTests
         Assert.True(process.ExitCode == 0, $"export_torchvision.py failed ({process.ExitCode}): {stdout.Result}\n{stderr.Result}");
     }
 
-    private static Dictionary<string, Tensor> LoadOwned(string path)
-    {
-        var tensors = SafeTensors.Load(path);
-        return tensors;
-    }
-
     [Fact]
     public void ResNet18LoadsTorchvisionWeightsAndMatchesItsLogits()
     {
@@ -51,10 +45,10 @@ public class TorchvisionModelTests
             Export(dir, "resnet18");
             using var scope = DisposeScope.Enter();
             using var model = ResNet.ResNet18();
-            var stateDict = LoadOwned(Path.Combine(dir, "resnet18.safetensors"));
+            var stateDict = SafeTensors.Load(Path.Combine(dir, "resnet18.safetensors"));
             model.LoadStateDict(stateDict, strict: true);
             model.Eval();
-            var io = LoadOwned(Path.Combine(dir, "resnet18_io.safetensors"));
+            var io = SafeTensors.Load(Path.Combine(dir, "resnet18_io.safetensors"));
             using (Engine.NoGrad())
             {
                 var logits = model.Forward(io["input"]);
