@@ -1,7 +1,5 @@
 // Small ops the optimisers and gradient clipping need beyond ops_core.cpp: norms, stacking, clamping,
 // out-of-place sqrt/reciprocal and in-place scalar division (keeps Adam's denominator to one allocation).
-#include <limits>
-
 #include "common.h"
 
 // torch.norm(t, p) over all elements; p = +inf gives max |t|.
