@@ -1,8 +1,8 @@
 """Reference loss curves for Medley's training-equivalence test (torch 1.13).
 
 A 2-layer MLP (full batch, Adam) and a small CNN (fixed mini-batches of 8, AdamW) trained for 50 steps on seeded
-toy data; no dropout. Saves each model's initial state dict (prefixed "mlp.init." / "cnn.init."), the data and the
-per-step losses (loss of the batch before that step's update) to
+toy data; no dropout. Saves each model's initial state dict (prefixed "mlp.init." / "cnn.init."), the data (CNN: as its
+4 fixed batches) and the per-step losses (loss of the batch before that step's update) to
 tests/Medley.Torch.Tests/Fixtures/training_curves.safetensors. Run with /usr/bin/python3.
 """
 import os
@@ -71,8 +71,9 @@ def main():
     labels = torch.randint(0, 3, (32,))
     images[labels == 1, :, :4, :] += 1.0  # bright top half
     images[labels == 2, :, :, :4] -= 1.0  # dark left half
-    out["cnn.x"], out["cnn.y"] = images, labels
     batches = [(images[i:i + 8], labels[i:i + 8]) for i in range(0, 32, 8)]
+    for b, (bx, by) in enumerate(batches):
+        out[f"cnn.batch.{b}.x"], out[f"cnn.batch.{b}.y"] = bx, by
     out["cnn.losses"] = train(cnn, torch.optim.AdamW(cnn.parameters(), lr=5e-3, weight_decay=0.01), batches)
     save(os.path.join(OUT, "training_curves.safetensors"), out)
     print("mlp", out["mlp.losses"][[0, 49]].tolist(), "cnn", out["cnn.losses"][[0, 49]].tolist())
