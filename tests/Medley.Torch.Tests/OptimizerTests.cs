@@ -166,6 +166,26 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void AddParamGroupOptimisesNewParametersWithTheirOwnOptions()
+    {
+        using var scope = DisposeScope.Enter();
+        using var a = new Parameter(Tensor.Ones(2));
+        using var b = new Parameter(Tensor.Ones(2));
+        using var sgd = new SGD(new Tensor[] { a }, learningRate: 0.1);
+        sgd.AddParamGroup(new ParamGroup(new Tensor[] { b }, learningRate: 0.5));
+        Assert.Equal(2, sgd.ParamGroups.Count);
+        Assert.Equal(0.0, sgd.ParamGroups[1].WeightDecay);
+        a.Grad = Tensor.Ones(2);
+        b.Grad = Tensor.Ones(2);
+        sgd.Step();
+        Assert.Equal(new float[] { 0.9f, 0.9f }, a.ToArray<float>());
+        Assert.Equal(new float[] { 0.5f, 0.5f }, b.ToArray<float>());
+        Assert.Contains("more than one parameter group", Assert.Throws<ArgumentException>(() =>
+            sgd.AddParamGroup(new ParamGroup(new Tensor[] { a }))).Message);
+        Assert.Equal(2, sgd.ParamGroups.Count);
+    }
+
+    [Fact]
     public void ZeroGradClearsOrZeroesGradients()
     {
         using var scope = DisposeScope.Enter();

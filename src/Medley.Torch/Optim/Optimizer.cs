@@ -9,8 +9,11 @@ namespace Medley.Torch.Optim;
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
-    private readonly ParamGroup[] _groups;
-    private readonly ParameterState[][] _state;
+    private readonly List<ParamGroup> _groups = new();
+    private readonly List<ParameterState[]> _state = new();
+    private readonly HashSet<Tensor> _seen = new(ReferenceEqualityComparer.Instance);
+    private readonly double _defaultLr;
+    private readonly double _defaultWeightDecay;
     private bool _disposed;
 
     protected Optimizer(IEnumerable<ParamGroup> groups, double learningRate, double weightDecay)
@@ -18,29 +21,40 @@ public abstract class Optimizer : IDisposable
         ArgumentNullException.ThrowIfNull(groups);
         CheckNonNegative(learningRate, "learning rate");
         CheckNonNegative(weightDecay, "weight_decay value");
-        _groups = groups.ToArray();
-        if (_groups.Length == 0) throw new ArgumentException("optimizer got an empty parameter list");
-        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        _state = new ParameterState[_groups.Length][];
-        for (var g = 0; g < _groups.Length; g++)
+        _defaultLr = learningRate;
+        _defaultWeightDecay = weightDecay;
+        foreach (var group in groups) AddParamGroup(group);
+        if (_groups.Count == 0 || _seen.Count == 0) throw new ArgumentException("optimizer got an empty parameter list");
+    }
+
+    /// <summary>
+    /// Adds a group (e.g. a backbone unfrozen later in fine-tuning); options it leaves null take the optimiser's
+    /// defaults. Its parameters must not already be optimised here.
+    /// </summary>
+    public void AddParamGroup(ParamGroup group)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var g = _groups.Count;
+        if (group == null) throw new ArgumentException($"parameter group {g} is null");
+        var ps = group.ParameterArray;
+        var added = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < ps.Length; i++)
         {
-            var group = _groups[g] ?? throw new ArgumentException($"parameter group {g} is null");
-            group.ApplyDefaults(learningRate, weightDecay);
-            CheckNonNegative(group.LearningRate, $"learning rate of parameter group {g}");
-            CheckNonNegative(group.WeightDecay, $"weight_decay value of parameter group {g}");
-            var ps = group.ParameterArray;
-            for (var i = 0; i < ps.Length; i++)
-            {
-                var p = ps[i] ?? throw new ArgumentException($"parameter {i} of group {g} is null");
-                if (!p.IsLeaf) throw new ArgumentException($"can't optimize a non-leaf Tensor (parameter {i} of group {g}, {p.Describe()})");
-                if (!p.DType.IsFloatingPoint())
-                    throw new ArgumentException($"only floating-point tensors can be optimized (parameter {i} of group {g} is {p.Describe()})");
-                if (!seen.Add(p)) throw new ArgumentException("some parameters appear in more than one parameter group (or twice in one)");
-            }
-            _state[g] = new ParameterState[ps.Length];
-            for (var i = 0; i < ps.Length; i++) _state[g][i] = new ParameterState();
+            var p = ps[i] ?? throw new ArgumentException($"parameter {i} of group {g} is null");
+            if (!p.IsLeaf) throw new ArgumentException($"can't optimize a non-leaf Tensor (parameter {i} of group {g}, {p.Describe()})");
+            if (!p.DType.IsFloatingPoint())
+                throw new ArgumentException($"only floating-point tensors can be optimized (parameter {i} of group {g} is {p.Describe()})");
+            if (_seen.Contains(p) || !added.Add(p))
+                throw new ArgumentException("some parameters appear in more than one parameter group (or twice in one)");
         }
-        if (seen.Count == 0) throw new ArgumentException("optimizer got an empty parameter list");
+        group.ApplyDefaults(_defaultLr, _defaultWeightDecay);
+        CheckNonNegative(group.LearningRate, $"learning rate of parameter group {g}");
+        CheckNonNegative(group.WeightDecay, $"weight_decay value of parameter group {g}");
+        var states = new ParameterState[ps.Length];
+        for (var i = 0; i < ps.Length; i++) states[i] = new ParameterState();
+        _seen.UnionWith(added);
+        _groups.Add(group);
+        _state.Add(states);
     }
 
     protected static IEnumerable<ParamGroup> SingleGroup(IEnumerable<Tensor> parameters)
@@ -62,7 +76,7 @@ public abstract class Optimizer : IDisposable
     /// <summary>The state of one optimised parameter (empty before its first update).</summary>
     public ParameterState StateOf(Tensor parameter)
     {
-        for (var g = 0; g < _groups.Length; g++)
+        for (var g = 0; g < _groups.Count; g++)
         {
             var ps = _groups[g].ParameterArray;
             for (var i = 0; i < ps.Length; i++)
@@ -76,7 +90,7 @@ public abstract class Optimizer : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var noGrad = Engine.NoGrad();
-        for (var g = 0; g < _groups.Length; g++)
+        for (var g = 0; g < _groups.Count; g++)
         {
             var group = _groups[g];
             var ps = group.ParameterArray;
@@ -147,7 +161,7 @@ public abstract class Optimizer : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var dict = new Dictionary<string, Tensor>();
         var index = 0;
-        for (var g = 0; g < _groups.Length; g++)
+        for (var g = 0; g < _groups.Count; g++)
         {
             var group = _groups[g];
             dict[$"param_groups.{g}.lr"] = Tensor.Scalar(group.LearningRate);
@@ -176,7 +190,7 @@ public abstract class Optimizer : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(stateDict);
         var flat = new List<(Tensor Param, ParameterState State)>();
-        for (var g = 0; g < _groups.Length; g++)
+        for (var g = 0; g < _groups.Count; g++)
             for (var i = 0; i < _groups[g].ParameterArray.Length; i++) flat.Add((_groups[g].ParameterArray[i], _state[g][i]));
 
         var groupValues = new Dictionary<(int, string), double>();
@@ -188,8 +202,8 @@ public abstract class Optimizer : IDisposable
             if (parts.Length == 3 && parts[0] == "param_groups" && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var g)
                 && parts[2] is "lr" or "weight_decay" or "initial_lr")
             {
-                if (g >= _groups.Length)
-                    throw new ArgumentException($"optimizer state dict key '{name}' names parameter group {g}, but this optimizer has {_groups.Length} group(s)");
+                if (g >= _groups.Count)
+                    throw new ArgumentException($"optimizer state dict key '{name}' names parameter group {g}, but this optimizer has {_groups.Count} group(s)");
                 groupValues[(g, parts[2])] = ScalarOf(value, name);
             }
             else if (parts.Length == 3 && parts[0] == "state" && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var i))
@@ -213,7 +227,7 @@ public abstract class Optimizer : IDisposable
             }
             else throw new ArgumentException($"unexpected optimizer state dict key '{name}' (expected state.{{i}}.* or param_groups.{{g}}.lr/weight_decay/initial_lr)");
         }
-        for (var g = 0; g < _groups.Length; g++)
+        for (var g = 0; g < _groups.Count; g++)
             if (!groupValues.ContainsKey((g, "lr")))
                 throw new ArgumentException($"optimizer state dict has no 'param_groups.{g}.lr'; it was saved from a different optimizer layout");
 
