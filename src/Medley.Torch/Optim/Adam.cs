@@ -82,7 +82,7 @@ public class Adam : Optimizer
                 state.MaxExpAvgSq.Maximum_(expAvgSq);
                 second = state.MaxExpAvgSq;
             }
-            using var denom = OptimOps.Sqrt(second);
+            using var denom = second.Sqrt();
             OptimOps.DivScalar_(denom, biasCorrection2Sqrt).Add_(Eps);
             param.Addcdiv_(expAvg, denom, -stepSize);
         }

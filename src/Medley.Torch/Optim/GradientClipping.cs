@@ -34,7 +34,7 @@ public static class GradientClipping
             var norms = new List<Tensor>(grads.Count);
             foreach (var g in grads)
             {
-                var n = OptimOps.Norm(g, normType);
+                var n = g.Norm(normType);
                 norms.Add(n);
                 temps.Add(n);
             }
@@ -45,14 +45,14 @@ public static class GradientClipping
                 if (norms.Count == 1) total = norms[0].Clone();
                 else
                 {
-                    using var stacked = OptimOps.Stack(norms);
-                    total = OptimOps.Norm(stacked, normType);
+                    using var stacked = Tensor.Stack(norms);
+                    total = stacked.Norm(normType);
                 }
             }
             else
             {
-                using var stacked = OptimOps.Stack(norms);
-                total = OptimOps.Norm(stacked, normType);
+                using var stacked = Tensor.Stack(norms);
+                total = stacked.Norm(normType);
             }
 
             if (errorIfNonfinite && !double.IsFinite(total.Item()))
@@ -65,9 +65,9 @@ public static class GradientClipping
 
             // max_norm / (total + 1e-6) is evaluated by torch as reciprocal(total + 1e-6) * max_norm.
             using var shifted = total.Add(1e-6);
-            using var coefficient = OptimOps.Reciprocal(shifted);
+            using var coefficient = shifted.Reciprocal();
             coefficient.Mul_(maxNorm);
-            OptimOps.Clamp_(coefficient, null, 1.0);
+            coefficient.Clamp_(max: 1.0);
             foreach (var g in grads) g.Mul_(coefficient);
             return total;
         }
@@ -88,7 +88,7 @@ public static class GradientClipping
         foreach (var p in parameters)
         {
             using var g = p.Grad;
-            if (g != null) OptimOps.Clamp_(g, -clipValue, clipValue);
+            g?.Clamp_(-clipValue, clipValue);
         }
     }
 }
