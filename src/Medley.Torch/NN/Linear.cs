@@ -8,15 +8,15 @@ public sealed class Linear : Module<Tensor, Tensor>
     private readonly Parameter weight;
     private readonly Parameter? bias;
 
-    public Linear(int inFeatures, int outFeatures, bool hasBias = true)
+    public Linear(int inFeatures, int outFeatures, bool hasBias = true, DType dtype = DType.Float32)
     {
         if (inFeatures <= 0 || outFeatures <= 0)
             throw new ArgumentException($"Linear({inFeatures}, {outFeatures}): feature counts must be positive.");
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         var bound = 1.0 / Math.Sqrt(inFeatures);
-        weight = new Parameter(Tensor.Empty(new long[] { outFeatures, inFeatures }).Uniform_(-bound, bound));
-        if (hasBias) bias = new Parameter(Tensor.Empty(new long[] { outFeatures }).Uniform_(-bound, bound));
+        weight = new Parameter(Tensor.Empty(new long[] { outFeatures, inFeatures }, dtype).Uniform_(-bound, bound));
+        if (hasBias) bias = new Parameter(Tensor.Empty(new long[] { outFeatures }, dtype).Uniform_(-bound, bound));
     }
 
     public Parameter Weight => weight;
