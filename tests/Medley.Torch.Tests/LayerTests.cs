@@ -47,6 +47,19 @@ public class LayerTests
     }
 
     [Fact]
+    public void LinearAndBatchNorm1dAnd3dMatchPyTorch()
+    {
+        using var f = Fixture.Load("nn_layers_extra");
+        using (var m = new Linear(5, 3, dtype: DType.Float64)) Check(f, "linear", m);
+        using (var m = new BatchNorm1d(4, dtype: DType.Float64)) Check(f, "bn1d", m);
+        using var bn3 = new BatchNorm3d(2, momentum: 0.2, dtype: DType.Float64);
+        Check(f, "bn3d", bn3);
+        var after = f.WithPrefix("bn3d.after.");
+        AssertClose.Equal(after["running_mean"], bn3.RunningMean!, what: "bn3d running_mean");
+        AssertClose.Equal(after["running_var"], bn3.RunningVar!, what: "bn3d running_var");
+    }
+
+    [Fact]
     public void BatchNormTrainStepUpdatesRunningStatsThenEvalUsesThem()
     {
         using var f = Fixture.Load("nn_layers");

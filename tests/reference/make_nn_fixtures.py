@@ -254,6 +254,29 @@ def layer_fixtures():
     save(os.path.join(OUT, "nn_layers.safetensors"), s)
 
 
+def extra_layer_fixtures():
+    """Linear, BatchNorm1d on 2-d input, BatchNorm3d in training mode, and seeded dropout (same libtorch generator)."""
+    torch.manual_seed(11)
+    s = {}
+    layer_case(s, "linear", nn.Linear(5, 3), rnd(2, 4, 5))
+    bn1 = nn.BatchNorm1d(4)
+    layer_case(s, "bn1d", bn1, rnd(6, 4))
+    bn3 = nn.BatchNorm3d(2, momentum=0.2)
+    with torch.no_grad():
+        bn3.weight.normal_()
+        bn3.bias.normal_()
+    layer_case(s, "bn3d", bn3, rnd(2, 2, 2, 3, 3))
+    for k, v in bn3.state_dict().items():
+        s[f"bn3d.after.{k}"] = v.clone()
+    x = rnd(4, 6)
+    torch.manual_seed(123)  # the C# test seeds libtorch's global generator with the same value
+    out = F.dropout(x, 0.3, training=True)
+    r = torch.randn_like(out)
+    (out * r).sum().backward()
+    s["dropout.x"], s["dropout.out"], s["dropout.r"], s["dropout.grad.x"] = x, out, r, x.grad
+    save(os.path.join(OUT, "nn_layers_extra.safetensors"), s)
+
+
 if __name__ == "__main__":
     conv_fixtures()
     pool_fixtures()
@@ -262,6 +285,7 @@ if __name__ == "__main__":
     loss_fixtures()
     rnn_fixtures()
     layer_fixtures()
+    extra_layer_fixtures()
     for f in sorted(os.listdir(OUT)):
         if f.startswith("nn"):
             print(f, os.path.getsize(os.path.join(OUT, f)))
