@@ -1,7 +1,23 @@
 using System.CommandLine;
 using Medley.Cli;
+using Medley.Torch;
 
-var root = new RootCommand("Medley: multimodal medical prediction (images, labs/EHR, text) on libtorch.");
+var threads = new Option<int?>("--threads")
+{
+    Description = $"libtorch intra-op threads (default: ${Engine.ThreadsVariable} or all cores)",
+    Recursive = true,
+};
+var root = new RootCommand("Medley: multimodal medical prediction (images, labs/EHR, text) on libtorch.") { threads };
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
-return CliErrors.Run(() => root.Parse(args).Invoke());
+return CliErrors.Run(() =>
+{
+    var parsed = root.Parse(args);
+    if (parsed.Errors.Count == 0 && parsed.GetValue(threads) is { } n)
+    {
+        if (n < 1) throw new ArgumentException($"--threads must be at least 1 (got {n}).");
+        Engine.Threads = n;
+    }
+    // Our handler prints user errors as one line; System.CommandLine's would print a stack trace.
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+});

@@ -11,11 +11,10 @@ public static class Engine
     public static int DefaultThreadCount()
     {
         var text = Environment.GetEnvironmentVariable(ThreadsVariable);
-        if (!string.IsNullOrWhiteSpace(text))
-        {
-            if (int.TryParse(text, out var n) && n > 0) return n;
-            throw new ArgumentException($"{ThreadsVariable}='{text}' is not a positive integer.");
-        }
+        if (string.IsNullOrWhiteSpace(text)) return Environment.ProcessorCount;
+        if (int.TryParse(text, out var n) && n > 0) return n;
+        // Runs during native start-up, where an exception would surface as an opaque type-initialiser failure.
+        Console.Error.WriteLine($"medley: warning: {ThreadsVariable}='{text}' is not a positive integer; using {Environment.ProcessorCount} threads.");
         return Environment.ProcessorCount;
     }
 
