@@ -77,4 +77,14 @@ public class CoreTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void FactoriesHonourRequiresGrad()
+    {
+        using var scope = DisposeScope.Enter();
+        Assert.True(Tensor.Ones(new long[] { 2 }, requiresGrad: true).RequiresGrad);
+        Assert.True(Tensor.Randn(new long[] { 2 }, requiresGrad: true).RequiresGrad);
+        Assert.True(Tensor.Zeros(new long[] { 2 }, DType.Float64, requiresGrad: true).RequiresGrad);
+        Assert.False(Tensor.Zeros(2).RequiresGrad);
+    }
 }
