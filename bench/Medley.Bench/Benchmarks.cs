@@ -14,6 +14,7 @@ public static class Benchmarks
         ("add_2x2_dispose", () => AddDispose(2, 2)),
         ("add_2x2_scope1000", () => AddScoped(1000, 2, 2)),
         ("add_2x2_scope1", () => AddScoped(1, 2, 2)),
+        ("mlp_step", MlpStep.Run),
     };
 
     // Each result freed right away with Dispose (the tightest .NET pattern).
