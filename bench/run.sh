@@ -7,7 +7,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${1:-3}"
-THREADS="${BENCH_THREADS:-$(nproc)}"
+CORES="$(nproc --all)"
+THREADS="${BENCH_THREADS:-$CORES}"
 PY=/usr/bin/python3
 
 bash "$ROOT/scripts/setup.sh"
@@ -23,5 +24,5 @@ for round in $(seq 1 "$ROUNDS"); do
   dotnet "$ROOT/bench/Medley.Bench/bin/${MEDLEY_CONFIGURATION:-Release}/net10.0/Medley.Bench.dll" | tee -a "$OUT/medley.txt" >&2
   "$PY" "$ROOT/bench/python/bench_torch.py" | tee -a "$OUT/python.txt" >&2
 done
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), threads=$THREADS, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "machine: $CORES cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), threads=$THREADS, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 "$PY" "$ROOT/bench/python/summarize.py" "$OUT/medley.txt" "$OUT/python.txt"

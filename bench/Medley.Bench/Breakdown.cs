@@ -15,7 +15,30 @@ public static class Breakdown
         ("raw_add_free", RawAddFree),
         ("raw_add_free_batched1000", RawBatched),
         ("wrapper_alloc_dispose", WrapperOnly),
+        ("raw_add_free_fnptr", () => RawFunctionPointers(suppressTransition: false)),
+        ("raw_add_free_fnptr_suppress_free", () => RawFunctionPointers(suppressTransition: true)),
     };
+
+    // The same calls through unmanaged function pointers instead of DllImport stubs; optionally mdl_free without
+    // the GC transition (it only deletes a handle, so it is short and never calls back into .NET).
+    private static unsafe double RawFunctionPointers(bool suppressTransition)
+    {
+        var lib = System.Runtime.InteropServices.NativeLibrary.Load(NativeLoader.LibraryName, typeof(Tensor).Assembly, null);
+        var add = (delegate* unmanaged<IntPtr, IntPtr, double, IntPtr>)System.Runtime.InteropServices.NativeLibrary.GetExport(lib, "mdl_add");
+        var freeExport = System.Runtime.InteropServices.NativeLibrary.GetExport(lib, "mdl_free");
+        var free = (delegate* unmanaged<IntPtr, void>)freeExport;
+        var freeFast = (delegate* unmanaged[SuppressGCTransition]<IntPtr, void>)freeExport;
+        using var a = Tensor.Ones(2, 2).DetachFromScope();
+        using var b = Tensor.Ones(2, 2).DetachFromScope();
+        var ha = a.Handle;
+        var hb = b.Handle;
+        var sw = Stopwatch.StartNew();
+        if (suppressTransition)
+            for (var i = 0; i < Benchmarks.TinyOps; i++) freeFast(add(ha, hb, 1));
+        else
+            for (var i = 0; i < Benchmarks.TinyOps; i++) free(add(ha, hb, 1));
+        return sw.Elapsed.TotalMicroseconds / Benchmarks.TinyOps;
+    }
 
     // mdl_add + mdl_free straight through P/Invoke: no Tensor object, no error check.
     private static double RawAddFree()
