@@ -6,6 +6,7 @@ using Medley.Torch.Serialization;
 namespace Medley.Torch.Tests;
 
 /// <summary>Corrupt safetensors files are InvalidDataExceptions naming the file and problem; name-mapping rules.</summary>
+[Collection(SerialCollection.Name)] // reads Engine.LiveTensors
 public class SafeTensorsTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("medley_st_");
