@@ -8,9 +8,9 @@ public partial class Tensor
 
     public Tensor Clone() => Errors.Wrap(NativeMethods.mdl_clone(Handle), "Clone", this);
     public Tensor Contiguous() => Errors.Wrap(NativeMethods.mdl_contiguous(Handle), "Contiguous", this);
-    public Tensor To(DType dtype) => Errors.Wrap(NativeMethods.mdl_to_dtype(Handle, (int)dtype), $"To({dtype.Name()})", this);
+    public Tensor To(DType dtype) => Errors.Wrap(NativeMethods.mdl_to_dtype(Handle, (int)ArgumentChecks.Known(dtype)), $"To({dtype.Name()})", this);
     public Tensor To(Device device) =>
-        Errors.Wrap(NativeMethods.mdl_to_device(Handle, (int)device.Type, device.Index), $"To({device})", this);
+        Errors.Wrap(NativeMethods.mdl_to_device(Handle, (int)ArgumentChecks.Known(device).Type, device.Index), $"To({device})", this);
     public Tensor Float() => To(DType.Float32);
     public Tensor Double() => To(DType.Float64);
     public Tensor Long() => To(DType.Int64);

@@ -27,7 +27,7 @@ public partial class Tensor
         var dtype = DTypeExtensions.Of<T>();
         if (requiresGrad && !dtype.IsFloatingPoint())
             throw new ArgumentException($"Tensor.From: only floating-point tensors can require gradients, not {dtype.Name()}.");
-        var dev = device ?? Device.CPU;
+        var dev = ArgumentChecks.Options(dtype, device);
         fixed (T* p = data)
         fixed (long* s = shape)
             return Errors.WrapFactory(NativeMethods.mdl_from_blob(p, s, shape.Length, (int)dtype, (int)dev.Type, dev.Index, requiresGrad ? 1 : 0),
@@ -53,9 +53,13 @@ public partial class Tensor
         Func<IntPtr, int, int, int, int, int, IntPtr> call)
     {
         ValidateShape(shape, op);
-        var dev = device ?? Device.CPU;
+        var dev = ArgumentChecks.Options(dtype, device);
+        Tensor result;
         fixed (long* s = shape)
-            return Errors.WrapFactory(call((IntPtr)s, shape.Length, (int)dtype, (int)dev.Type, dev.Index, requiresGrad ? 1 : 0), op, Args(shape, dtype));
+            result = Errors.WrapFactory(call((IntPtr)s, shape.Length, (int)dtype, (int)dev.Type, dev.Index, requiresGrad ? 1 : 0), op, Args(shape, dtype));
+        // ATen factories ignore TensorOptions.requires_grad (only torch:: factories honour it): set it here.
+        if (requiresGrad) result.RequiresGrad = true;
+        return result;
     }
 
     public static Tensor Empty(params long[] shape) => Empty(shape, DType.Float32);
@@ -78,7 +82,7 @@ public partial class Tensor
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Int64, Device? device = null)
     {
         if (step == 0) throw new ArgumentException("Arange: step must not be zero.");
-        var dev = device ?? Device.CPU;
+        var dev = ArgumentChecks.Options(dtype, device);
         return Errors.WrapFactory(NativeMethods.mdl_arange(start, end, step, (int)dtype, (int)dev.Type, dev.Index, 0),
             "Arange", $"start {start}, end {end}, step {step}");
     }
@@ -88,14 +92,14 @@ public partial class Tensor
     public static Tensor Linspace(double start, double end, long steps, DType dtype = DType.Float32, Device? device = null)
     {
         if (steps < 0) throw new ArgumentException($"Linspace: steps must be non-negative, got {steps}.");
-        var dev = device ?? Device.CPU;
+        var dev = ArgumentChecks.Options(dtype, device);
         return Errors.WrapFactory(NativeMethods.mdl_linspace(start, end, steps, (int)dtype, (int)dev.Type, dev.Index, 0),
             "Linspace", $"start {start}, end {end}, steps {steps}");
     }
 
     public static Tensor Eye(long n, long? m = null, DType dtype = DType.Float32, Device? device = null)
     {
-        var dev = device ?? Device.CPU;
+        var dev = ArgumentChecks.Options(dtype, device);
         return Errors.WrapFactory(NativeMethods.mdl_eye(n, m ?? n, (int)dtype, (int)dev.Type, dev.Index, 0), "Eye", $"n {n}, m {m ?? n}");
     }
 
@@ -128,7 +132,7 @@ public partial class Tensor
     /// <summary>A random permutation of 0..n-1.</summary>
     public static Tensor Randperm(long n, Generator? generator = null, Device? device = null)
     {
-        var dev = device ?? Device.CPU;
+        var dev = ArgumentChecks.Options(DType.Int64, device);
         return Errors.WrapFactory(NativeMethods.mdl_randperm(n, generator?.Handle ?? IntPtr.Zero, (int)DType.Int64, (int)dev.Type, dev.Index, 0), "Randperm", $"n {n}");
     }
 

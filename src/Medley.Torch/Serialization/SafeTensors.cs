@@ -62,15 +62,20 @@ public static class SafeTensors
     private static List<Entry> ParseHeader(byte[] header, string path, long dataLength, out Dictionary<string, string> metadata)
     {
         metadata = new Dictionary<string, string>();
-        JsonObject root;
+        List<KeyValuePair<string, JsonNode?>> root;
         try
         {
-            root = JsonNode.Parse(Encoding.UTF8.GetString(header).TrimEnd(' ', '\0')) as JsonObject
+            var parsed = JsonNode.Parse(Encoding.UTF8.GetString(header).TrimEnd(' ', '\0')) as JsonObject
                    ?? throw Corrupt(path, "the header is not a JSON object");
+            root = parsed.ToList();
         }
         catch (JsonException e)
         {
             throw Corrupt(path, $"the header is not valid JSON ({e.Message})");
+        }
+        catch (ArgumentException e) // duplicate property names surface when the object is first read
+        {
+            throw Corrupt(path, $"the header repeats an entry name ({e.Message})");
         }
         var entries = new List<Entry>();
         foreach (var (name, node) in root)
@@ -82,7 +87,8 @@ public static class SafeTensors
                 continue;
             }
             if (node is not JsonObject info) throw Corrupt(path, $"entry '{name}' is not an object");
-            var code = info["dtype"]?.GetValue<string>() ?? throw Corrupt(path, $"entry '{name}' has no dtype");
+            if (info["dtype"] is not JsonValue dtypeNode || !dtypeNode.TryGetValue<string>(out var code))
+                throw Corrupt(path, $"entry '{name}' has no dtype string");
             if (!DTypeByCode.TryGetValue(code, out var dtype)) throw Corrupt(path, $"entry '{name}' has unsupported dtype '{code}'");
             if (info["shape"] is not JsonArray shapeNode) throw Corrupt(path, $"entry '{name}' has no shape");
             if (info["data_offsets"] is not JsonArray offsets || offsets.Count != 2)
@@ -100,16 +106,29 @@ public static class SafeTensors
                 throw Corrupt(path, $"entry '{name}' has a non-integer shape or offset");
             }
             if (shape.Any(s => s < 0)) throw Corrupt(path, $"entry '{name}' has a negative dimension");
-            long count = 1;
-            foreach (var s in shape)
+            long count = 1, byteCount;
+            try
             {
-                count = checked(count * s);
+                foreach (var s in shape) count = checked(count * s);
+                byteCount = checked(count * dtype.ElementSize());
+            }
+            catch (OverflowException)
+            {
+                throw Corrupt(path, $"entry '{name}' has too many elements (shape [{string.Join(", ", shape)}])");
             }
             if (begin < 0 || end < begin || end > dataLength)
                 throw Corrupt(path, $"entry '{name}' spans bytes [{begin}, {end}) outside the {dataLength}-byte data section (truncated file?)");
-            if (end - begin != count * dtype.ElementSize())
-                throw Corrupt(path, $"entry '{name}' has {end - begin} bytes but shape [{string.Join(", ", shape)}] of {code} needs {count * dtype.ElementSize()}");
+            if (end - begin != byteCount)
+                throw Corrupt(path, $"entry '{name}' has {end - begin} bytes but shape [{string.Join(", ", shape)}] of {code} needs {byteCount}");
             entries.Add(new Entry(name, dtype, shape, begin, end));
+        }
+        // Byte ranges must not overlap (empty tensors occupy none).
+        Entry? previous = null;
+        foreach (var e in entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin))
+        {
+            if (previous != null && e.Begin < previous.End)
+                throw Corrupt(path, $"entries '{previous.Name}' and '{e.Name}' overlap (bytes [{previous.Begin}, {previous.End}) and [{e.Begin}, {e.End}))");
+            previous = e;
         }
         return entries;
     }

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Medley.Torch;
+
+// Engine micro-benchmarks, run by bench/run.sh next to the Python peer (bench/python/bench_torch.py).
+// Prints "RESULT <name> <microseconds>" lines: the median over repeats of the mean time per operation.
+namespace Medley.Bench;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var breakdown = args.Contains("breakdown");
+        var only = args.Length > 0 && !breakdown ? new HashSet<string>(args) : null;
+        var repeats = int.Parse(Environment.GetEnvironmentVariable("BENCH_REPEATS") ?? "7");
+        Console.WriteLine($"# medley: threads={Engine.Threads} repeats={repeats}");
+        foreach (var (name, run) in breakdown ? Breakdown.All : Benchmarks.All)
+        {
+            if (only != null && !only.Contains(name)) continue;
+            var median = Measure(run, repeats);
+            Console.WriteLine($"RESULT {name} {median:F3}");
+        }
+        return 0;
+    }
+
+    /// <summary>Runs once to warm up, then <paramref name="repeats"/> times; returns the median µs per op.</summary>
+    private static double Measure(Func<double> run, int repeats)
+    {
+        run();
+        var samples = new double[repeats];
+        for (var i = 0; i < repeats; i++) samples[i] = run();
+        Array.Sort(samples);
+        return samples[repeats / 2];
+    }
+
+    /// <summary>Mean microseconds per iteration of <paramref name="body"/> over <paramref name="count"/> iterations.</summary>
+    public static double Time(int count, Action body)
+    {
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++) body();
+        return sw.Elapsed.TotalMicroseconds / count;
+    }
+}
