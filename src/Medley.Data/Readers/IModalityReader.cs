@@ -35,3 +35,9 @@ public interface ISummarizingReader : IModalityReader
 {
     IEnumerable<string> Summarize(IReadOnlyList<SampleRow> rows);
 }
+
+/// <summary>A reader that found problems not tied to one manifest row (e.g. a row of its own file naming an unknown sample).</summary>
+public interface IFileProblemsReader : IModalityReader
+{
+    IReadOnlyList<Problems.DataProblem> FileProblems { get; }
+}
