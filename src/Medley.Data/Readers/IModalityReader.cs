@@ -41,3 +41,12 @@ public interface IFileProblemsReader : IModalityReader
 {
     IReadOnlyList<Problems.DataProblem> FileProblems { get; }
 }
+
+/// <summary>Per-read settings a loader passes: whether this is training (augmentation on) and a per-sample seed.</summary>
+public readonly record struct ReadContext(bool Augment, long Seed);
+
+/// <summary>A reader with random augmentation: seeded per sample by the loader, and only when <see cref="ReadContext.Augment"/> is set.</summary>
+public interface IAugmentingReader : IModalityReader
+{
+    ModalityValue Read(SampleRow row, ReadContext context);
+}
