@@ -10,6 +10,7 @@ var threads = new Option<int?>("--threads")
 var root = new RootCommand("Medley: multimodal medical prediction (images, labs/EHR, text) on libtorch.") { threads };
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
 return CliErrors.Run(() =>
 {
     var parsed = root.Parse(args);
