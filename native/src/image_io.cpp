@@ -156,6 +156,28 @@ MDL_API int mdl_img_resize(const void* src, int width, int height, int channels,
   MDL_CATCH(-1)
 }
 
+// Augmentation geometry in one pass over caller buffers: crop the window (x0, y0, crop_w, crop_h), resize it to
+// target_w x target_h, mirror horizontally when flip != 0.
+MDL_API int mdl_img_crop_resize_flip(const void* src, int width, int height, int channels, int bytes_per_channel,
+                                     int x0, int y0, int crop_w, int crop_h, int flip, void* dst, int target_w,
+                                     int target_h, int interp) {
+  MDL_TRY
+  int type = CV_MAKETYPE(cv_depth(bytes_per_channel), channels);
+  cv::Mat in(height, width, type, const_cast<void*>(src));
+  cv::Mat out(target_h, target_w, type, dst);
+  cv::Mat window = in(cv::Rect(x0, y0, crop_w, crop_h));
+  if (!flip) {
+    cv::resize(window, out, out.size(), 0, 0, cv_interp(interp));
+  } else {
+    cv::Mat resized;
+    cv::resize(window, resized, out.size(), 0, 0, cv_interp(interp));
+    cv::flip(resized, out, 1);
+  }
+  if (out.data != dst) throw std::runtime_error("crop/resize reallocated its output");
+  return 0;
+  MDL_CATCH(-1)
+}
+
 // In-place Gaussian blur of float32 HWC pixels; kernel ksize x ksize (odd), border reflect-101 (torchvision's
 // "reflect" padding).
 MDL_API int mdl_img_gaussian_blur(float* pixels, int width, int height, int channels, double sigma, int ksize) {

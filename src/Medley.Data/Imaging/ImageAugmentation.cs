@@ -30,11 +30,11 @@ public sealed record ImageAugmentation
             throw new ArgumentException($"blur σ range must satisfy 0 ≤ min ≤ max, got [{BlurSigmaMin}, {BlurSigmaMax}]");
     }
 
-    /// <summary>Augments float HWC pixels in place of a new array of the same size.</summary>
-    public float[] Apply(float[] hwc, int width, int height, int channels, SampleRandom rng)
+    /// <summary>The random choices for one sample, drawn in a fixed order so each is reproducible.</summary>
+    public readonly record struct Draw(int X0, int Y0, int CropWidth, int CropHeight, bool Flip, double Sigma);
+
+    public Draw DrawFor(int width, int height, SampleRandom rng)
     {
-        var pixels = hwc;
-        // Draw every random number up front, in a fixed order, so each choice is reproducible on its own.
         var scale = rng.Uniform(CropScaleMin, CropScaleMax);
         var cropW = Math.Clamp((int)Math.Round(scale * width), 1, width);
         var cropH = Math.Clamp((int)Math.Round(scale * height), 1, height);
@@ -42,12 +42,36 @@ public sealed record ImageAugmentation
         var y0 = rng.NextInt(height - cropH + 1);
         var flip = rng.NextDouble() < FlipProbability;
         var sigma = rng.Uniform(BlurSigmaMin, BlurSigmaMax);
+        return new Draw(x0, y0, cropW, cropH, flip, sigma);
+    }
 
-        if (cropW != width || cropH != height)
-            pixels = ImageCodec.ResizeFloat(Crop(pixels, width, channels, x0, y0, cropW, cropH), cropW, cropH, channels, width, height, Interpolation.Bilinear);
-        if (flip) pixels = FlipHorizontal(pixels, width, height, channels);
-        if (sigma > 0) pixels = Blur(pixels, width, height, channels, sigma);
-        return pixels;
+    /// <summary>Crop + resize back + flip, in the image's own pixel type (one native pass).</summary>
+    public static unsafe ImageData ApplyGeometry(ImageData image, Draw d)
+    {
+        if (d.CropWidth == image.Width && d.CropHeight == image.Height && !d.Flip) return image;
+        var output = new byte[image.Bytes.Length];
+        fixed (byte* src = image.Bytes)
+        fixed (byte* dst = output)
+            if (NativeImaging.mdl_img_crop_resize_flip(src, image.Width, image.Height, image.Channels, (int)image.Depth,
+                    d.X0, d.Y0, d.CropWidth, d.CropHeight, d.Flip ? 1 : 0, dst, image.Width, image.Height, (int)Interpolation.Bilinear) != 0)
+                throw new InvalidOperationException($"augmentation crop/resize failed: {NativeImaging.TakeError()}");
+        return new ImageData(output, image.Width, image.Height, image.Channels, image.Depth);
+    }
+
+    /// <summary>Below this σ (px) the Gaussian's neighbour weight e^(−1/(2σ²)) is under 3e−10, so the blur moves no
+    /// pixel by more than 3e−10 of the [0, 1] range; it is skipped (the paper's σ ≤ 0.1 always falls here).</summary>
+    public const double NegligibleSigma = 0.15;
+
+    /// <summary>Gaussian blur of float HWC pixels with the drawn σ (returns the input when σ is negligible).</summary>
+    public static float[] ApplyBlur(float[] hwc, int width, int height, int channels, Draw d) =>
+        d.Sigma < NegligibleSigma ? hwc : Blur(hwc, width, height, channels, d.Sigma);
+
+    /// <summary>Augments float HWC pixels into a new array of the same size.</summary>
+    public float[] Apply(float[] hwc, int width, int height, int channels, SampleRandom rng)
+    {
+        var d = DrawFor(width, height, rng);
+        var image = ApplyGeometry(ImageData.FromFloat(hwc, width, height, channels), d);
+        return ApplyBlur(image.ToFloatHwc(), width, height, channels, d);
     }
 
     internal static float[] Crop(float[] hwc, int width, int channels, int x0, int y0, int cropW, int cropH)

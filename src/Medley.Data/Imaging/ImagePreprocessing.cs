@@ -78,9 +78,17 @@ public sealed record ImagePreprocessing
     public float[] Apply(ImageData image, bool training, int epoch = 0, long sampleKey = 0)
     {
         if (image.Width != Size || image.Height != Size) image = ImageCodec.Resize(image, Size, Size, Interpolation);
-        var hwc = image.ToFloatHwc();
+        float[] hwc;
         if (training && Augmentation.Enabled)
-            hwc = Augmentation.Apply(hwc, Size, Size, image.Channels, new SampleRandom(Seed, epoch, sampleKey));
+        {
+            // geometry on the decoded (usually uint8) pixels, blur on floats so it does not quantise
+            var draw = Augmentation.DrawFor(Size, Size, new SampleRandom(Seed, epoch, sampleKey));
+            hwc = ImageAugmentation.ApplyBlur(ImageAugmentation.ApplyGeometry(image, draw).ToFloatHwc(), Size, Size, image.Channels, draw);
+        }
+        else
+        {
+            hwc = image.ToFloatHwc();
+        }
         var c = image.Channels;
         if (IsFitted)
         {

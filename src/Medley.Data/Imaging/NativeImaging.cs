@@ -19,6 +19,8 @@ internal static unsafe class NativeImaging
     [DllImport(Lib)] internal static extern int mdl_img_blob_copy(IntPtr blob, void* dst, long nbytes);
     [DllImport(Lib)] internal static extern void mdl_img_blob_free(IntPtr blob);
     [DllImport(Lib)] internal static extern int mdl_img_resize(void* src, int width, int height, int channels, int bytesPerChannel, void* dst, int targetW, int targetH, int interp);
+    [DllImport(Lib)] internal static extern int mdl_img_crop_resize_flip(void* src, int width, int height, int channels, int bytesPerChannel,
+        int x0, int y0, int cropW, int cropH, int flip, void* dst, int targetW, int targetH, int interp);
     [DllImport(Lib)] internal static extern int mdl_img_gaussian_blur(float* pixels, int width, int height, int channels, double sigma, int ksize);
     [DllImport(Lib)] internal static extern void mdl_img_set_threads(int n);
 
