@@ -60,6 +60,23 @@ public class ImagingPreprocessingTests : IDisposable
     }
 
     [Fact]
+    public void EightBitFastPathMatchesTheGeneralFloatPath()
+    {
+        var train = WriteTrainingImages(2, 5);
+        var prep = new ImagePreprocessing { Size = S, Seed = 3 }.Fit(train.Select(t => t.Path));
+        var u8 = ImageCodec.Read(train[1].Path);
+        var f32 = ImageData.FromFloat(u8.ToFloatHwc(), S, S, 3);
+        Assert.Equal(prep.Apply(f32, training: false), prep.Apply(u8, training: false));
+        // with a flip-only augmentation the geometry is exact in both pixel types
+        var flipOnly = prep with { Augmentation = new ImageAugmentation { FlipProbability = 1, CropScaleMin = 1, CropScaleMax = 1 } };
+        Assert.Equal(flipOnly.Apply(f32, true, 4, 4), flipOnly.Apply(u8, true, 4, 4));
+        var span = new float[3 * S * S];
+        prep.Apply(u8, true, 1, 1, span);
+        Assert.Equal(prep.Apply(u8, true, 1, 1), span);
+        Assert.Throws<ArgumentException>(() => prep.Apply(u8, true, 1, 1, new float[5]));
+    }
+
+    [Fact]
     public void SameSeedEpochAndSampleGiveIdenticalAugmentation()
     {
         var image = ImageData.FromUInt8(TestPictures.Rgb(S, S), S, S, 3);

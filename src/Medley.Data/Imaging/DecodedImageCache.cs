@@ -25,8 +25,11 @@ public sealed class DecodedImageCache : IDisposable
 
     private readonly object _lock = new();
     private readonly Dictionary<string, Entry> _index = new();
-    private readonly Dictionary<string, LinkedListNode<(string Key, ImageData Image)>> _memory = new();
-    private readonly LinkedList<(string Key, ImageData Image)> _lru = new();
+    // The memory tier lives in native memory: evicted entries are returned to the OS at once, whereas evicted
+    // managed arrays would linger in the GC's oldest generation and let resident memory drift past the budget.
+    private readonly record struct Held(string Key, IntPtr Pixels, Entry Entry);
+    private readonly Dictionary<string, LinkedListNode<Held>> _memory = new();
+    private readonly LinkedList<Held> _lru = new();
     private readonly SafeFileHandle _data;
     private readonly StreamWriter _indexWriter;
     private long _dataLength;
@@ -88,7 +91,13 @@ public sealed class DecodedImageCache : IDisposable
                 _lru.Remove(node);
                 _lru.AddFirst(node);
                 _memoryHits++;
-                return node.Value.Image;
+                var held = node.Value;
+                var copy = new byte[held.Entry.Length];
+                unsafe
+                {
+                    new ReadOnlySpan<byte>((void*)held.Pixels, held.Entry.Length).CopyTo(copy);
+                }
+                return new ImageData(copy, held.Entry.Width, held.Entry.Height, held.Entry.Channels, held.Entry.Depth);
             }
             if (!_index.TryGetValue(key, out entry)) entry = default;
         }
@@ -134,7 +143,7 @@ public sealed class DecodedImageCache : IDisposable
     /// <summary>Shorthand for the S×S images an <see cref="ImagePreprocessing"/> consumes.</summary>
     public ImageData GetOrAdd(string path, ImagePreprocessing preprocessing) => GetOrAdd(path, preprocessing.ReadOptions);
 
-    private void Remember(string key, ImageData image)
+    private unsafe void Remember(string key, ImageData image)
     {
         var size = image.Bytes.Length;
         if (size > MemoryBudgetBytes || _memory.ContainsKey(key)) return;
@@ -142,9 +151,13 @@ public sealed class DecodedImageCache : IDisposable
         {
             _lru.RemoveLast();
             _memory.Remove(oldest.Value.Key);
-            _memoryBytes -= oldest.Value.Image.Bytes.Length;
+            _memoryBytes -= oldest.Value.Entry.Length;
+            System.Runtime.InteropServices.NativeMemory.Free((void*)oldest.Value.Pixels);
         }
-        _memory[key] = _lru.AddFirst((key, image));
+        var pixels = (IntPtr)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)size);
+        image.Bytes.CopyTo(new Span<byte>((void*)pixels, size));
+        var entry = new Entry(0, size, image.Width, image.Height, image.Channels, image.Depth);
+        _memory[key] = _lru.AddFirst(new Held(key, pixels, entry));
         _memoryBytes += size;
     }
 
@@ -163,6 +176,8 @@ public sealed class DecodedImageCache : IDisposable
         {
             _indexWriter.Dispose();
             _data.Dispose();
+            foreach (var held in _lru)
+                unsafe { System.Runtime.InteropServices.NativeMemory.Free((void*)held.Pixels); }
             _memory.Clear();
             _lru.Clear();
             _memoryBytes = 0;

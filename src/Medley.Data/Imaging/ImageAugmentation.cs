@@ -46,16 +46,24 @@ public sealed record ImageAugmentation
     }
 
     /// <summary>Crop + resize back + flip, in the image's own pixel type (one native pass).</summary>
-    public static unsafe ImageData ApplyGeometry(ImageData image, Draw d)
+    public static ImageData ApplyGeometry(ImageData image, Draw d)
     {
-        if (d.CropWidth == image.Width && d.CropHeight == image.Height && !d.Flip) return image;
         var output = new byte[image.Bytes.Length];
+        return ApplyGeometry(image, d, output) ? new ImageData(output, image.Width, image.Height, image.Channels, image.Depth) : image;
+    }
+
+    /// <summary>Writes the augmented pixels into <paramref name="output"/> (at least as long as the image's bytes);
+    /// returns false, writing nothing, when the draw leaves the image unchanged.</summary>
+    internal static unsafe bool ApplyGeometry(ImageData image, Draw d, byte[] output)
+    {
+        if (d.CropWidth == image.Width && d.CropHeight == image.Height && !d.Flip) return false;
+        if (output.Length < image.Bytes.Length) throw new ArgumentException("output buffer is too small");
         fixed (byte* src = image.Bytes)
         fixed (byte* dst = output)
             if (NativeImaging.mdl_img_crop_resize_flip(src, image.Width, image.Height, image.Channels, (int)image.Depth,
                     d.X0, d.Y0, d.CropWidth, d.CropHeight, d.Flip ? 1 : 0, dst, image.Width, image.Height, (int)Interpolation.Bilinear) != 0)
                 throw new InvalidOperationException($"augmentation crop/resize failed: {NativeImaging.TakeError()}");
-        return new ImageData(output, image.Width, image.Height, image.Channels, image.Depth);
+        return true;
     }
 
     /// <summary>Below this σ (px) the Gaussian's neighbour weight e^(−1/(2σ²)) is under 3e−10, so the blur moves no

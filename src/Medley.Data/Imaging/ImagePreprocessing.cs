@@ -77,30 +77,85 @@ public sealed record ImagePreprocessing
     /// </summary>
     public float[] Apply(ImageData image, bool training, int epoch = 0, long sampleKey = 0)
     {
+        var result = new float[image.Channels * Size * Size];
+        Apply(image, training, epoch, sampleKey, result);
+        return result;
+    }
+
+    /// <summary>As <see cref="Apply(ImageData, bool, int, long)"/>, writing C×S×S values into
+    /// <paramref name="destination"/> (e.g. a sample's slot in a batch buffer) without allocating the output.</summary>
+    public void Apply(ImageData image, bool training, int epoch, long sampleKey, Span<float> destination)
+    {
         if (image.Width != Size || image.Height != Size) image = ImageCodec.Resize(image, Size, Size, Interpolation);
-        float[] hwc;
-        if (training && Augmentation.Enabled)
-        {
-            // geometry on the decoded (usually uint8) pixels, blur on floats so it does not quantise
-            var draw = Augmentation.DrawFor(Size, Size, new SampleRandom(Seed, epoch, sampleKey));
-            hwc = ImageAugmentation.ApplyBlur(ImageAugmentation.ApplyGeometry(image, draw).ToFloatHwc(), Size, Size, image.Channels, draw);
-        }
-        else
-        {
-            hwc = image.ToFloatHwc();
-        }
         var c = image.Channels;
-        if (IsFitted)
+        var plane = Size * Size;
+        if (destination.Length != c * plane)
+            throw new ArgumentException($"destination holds {destination.Length} values, a {c}×{Size}×{Size} image needs {c * plane}");
+        if (IsFitted && Mean.Length != c) throw new ArgumentException($"preprocessing was fitted on {Mean.Length}-channel images, this one has {c}");
+        ImageAugmentation.Draw? draw = training && Augmentation.Enabled
+            ? Augmentation.DrawFor(Size, Size, new SampleRandom(Seed, epoch, sampleKey))
+            : null;
+
+        if (image.Depth == PixelDepth.UInt8 && (draw is not { } d0 || d0.Sigma < ImageAugmentation.NegligibleSigma))
         {
-            if (Mean.Length != c) throw new ArgumentException($"preprocessing was fitted on {Mean.Length}-channel images, this one has {c}");
-            for (var i = 0; i < hwc.Length; i++)
+            // Fast path for 8-bit images: geometry into a pooled buffer, then one table lookup per value that
+            // scales, normalizes and reorders HWC -> CHW (same arithmetic as the general path below).
+            var length = image.Bytes.Length;
+            var rented = draw is { } d1 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+            try
             {
-                var ch = i % c;
-                hwc[i] = (float)((hwc[i] - Mean[ch]) / (Std[ch] > 1e-12 ? Std[ch] : 1));
+                ReadOnlySpan<byte> src = image.Bytes;
+                if (rented != null && ImageAugmentation.ApplyGeometry(image, draw!.Value, rented)) src = rented.AsSpan(0, length);
+                Span<float> lut = stackalloc float[256 * c];
+                for (var ch = 0; ch < c; ch++)
+                    for (var v = 0; v < 256; v++) lut[ch * 256 + v] = Normalize(v / 255f, ch);
+                ToChw(src, lut, destination, plane, c);
+            }
+            finally
+            {
+                if (rented != null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+            return;
+        }
+
+        float[] hwc;
+        if (draw is { } d)
+            // geometry on the decoded pixels, blur on floats so it does not quantise
+            hwc = ImageAugmentation.ApplyBlur(ImageAugmentation.ApplyGeometry(image, d).ToFloatHwc(), Size, Size, c, d);
+        else
+            hwc = image.ToFloatHwc();
+        for (var p = 0; p < plane; p++)
+            for (var ch = 0; ch < c; ch++)
+                destination[ch * plane + p] = Normalize(hwc[p * c + ch], ch);
+    }
+
+    private static unsafe void ToChw(ReadOnlySpan<byte> src, ReadOnlySpan<float> lut, Span<float> dst, int plane, int c)
+    {
+        fixed (byte* s = src)
+        fixed (float* l = lut)
+        fixed (float* d = dst)
+        {
+            if (c == 3)
+            {
+                float* r = d, g = d + plane, b = d + 2 * plane;
+                for (var p = 0; p < plane; p++)
+                {
+                    r[p] = l[s[3 * p]];
+                    g[p] = l[256 + s[3 * p + 1]];
+                    b[p] = l[512 + s[3 * p + 2]];
+                }
+            }
+            else
+            {
+                for (var p = 0; p < plane; p++)
+                    for (var ch = 0; ch < c; ch++)
+                        d[ch * plane + p] = l[ch * 256 + s[p * c + ch]];
             }
         }
-        return ImageData.HwcToChw(hwc, Size, Size, c);
     }
+
+    private float Normalize(float value, int channel) =>
+        IsFitted ? (float)((value - Mean[channel]) / (Std[channel] > 1e-12 ? Std[channel] : 1)) : value;
 
     /// <summary>A [C, S, S] float32 tensor (see <see cref="Apply"/>).</summary>
     public Tensor ApplyTensor(ImageData image, bool training, int epoch = 0, long sampleKey = 0) =>
