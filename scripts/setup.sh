@@ -19,6 +19,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
     want_pkg libtorch-dev
     want_pkg libopenblas0-pthread   # without it libtorch falls back to reference BLAS (~50x slower matmul)
   fi
+  want_pkg libopencv-dev   # image decoding/resizing (native/src/image_io.cpp)
+  want_pkg libgdcm-dev     # DICOM files and series (native/src/dicom_io.cpp)
   command -v cmake >/dev/null 2>&1 || missing+=(cmake)
   command -v g++ >/dev/null 2>&1 || missing+=(g++)
   if [ "${MEDLEY_WITH_PYTHON:-0}" = "1" ]; then

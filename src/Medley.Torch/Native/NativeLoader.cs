@@ -8,12 +8,16 @@ internal static class NativeLoader
 {
     public const string LibraryName = "medley_native";
     private const string FileName = "libmedley_native.so";
-    private static int _registered;
+    private static readonly HashSet<Assembly> Registered = new();
 
-    public static void Register()
+    public static void Register() => RegisterFor(typeof(NativeLoader).Assembly);
+
+    /// <summary>Resolves "medley_native" for another assembly's DllImports (the resolver is per assembly).</summary>
+    public static void RegisterFor(Assembly assembly)
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 1) return;
-        NativeLibrary.SetDllImportResolver(typeof(NativeLoader).Assembly, Resolve);
+        lock (Registered)
+            if (!Registered.Add(assembly)) return;
+        NativeLibrary.SetDllImportResolver(assembly, Resolve);
     }
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
