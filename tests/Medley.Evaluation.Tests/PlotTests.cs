@@ -122,6 +122,10 @@ public class PlotTests
         var svgs = Regex.Matches(html, "<svg .*?</svg>", RegexOptions.Singleline).Select(m => m.Value).ToList();
         Assert.Equal(10, svgs.Count);
         foreach (var svg in svgs) Parse(svg);
+        // Inline SVGs share one id namespace: clip paths must not collide or one chart clips another.
+        var ids = Regex.Matches(html, "id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Matches(@"\d\.\d{3} ± \d\.\d{3} \[\d\.\d{2}, \d\.\d{2}\]", html);
         var path = Path.Combine(AppContext.BaseDirectory, "sample-report.html");
         SampleReport.Build().Save(path);

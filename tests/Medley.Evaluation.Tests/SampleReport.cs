@@ -67,7 +67,7 @@ internal static class SampleReport
 
         report.Section("Features");
         var (x, labels) = FeatureTests.Clusters(150, 8, 3, seed: 4);
-        var emb = TSne.Embed(x, new TSneOptions { Perplexity = 20, Iterations = 300, Seed = 1 });
+        var emb = TSne.Embed(x, new TSneOptions { Perplexity = 20, Iterations = 1000, Seed = 1 });
         var importance = new double[24, 48];
         for (var i = 0; i < 24; i++)
             for (var j = 0; j < 48; j++) importance[i, j] = 1 / (1 + Math.Exp(-(Math.Sin(j / 5.0) * 3 + rng.NextDouble() - 0.5)));

@@ -49,7 +49,7 @@ public sealed class BarChart : Chart
                 var py = frame.Py(v);
                 var color = Palette.Color(s);
                 svg.Rect(x + 1, Math.Min(py, baseline), barWidth - 2, Math.Abs(baseline - py), color,
-                    tooltip: $"{Series[s].Name} · {Categories[c]}: {v:G4}");
+                    tooltip: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Series[s].Name} · {Categories[c]}: {v:G4}"));
                 if (Series[s].Errors?[c] is { } e && double.IsFinite(e) && e != 0)
                 {
                     var cx = x + barWidth / 2;

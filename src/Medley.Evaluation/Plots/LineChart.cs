@@ -61,12 +61,18 @@ public sealed class LineChart : Chart
                 }
             foreach (var seg in Segments(s, band: false))
                 svg.Polyline(seg.Select(k => (frame.Px(s.X[k]), frame.Py(s.Y[k]))), color, 2, s.Dashed ? "6,4" : null);
-            if (s.Markers)
-                for (var k = 0; k < s.X.Length; k++)
-                    if (double.IsFinite(s.X[k]) && double.IsFinite(s.Y[k]))
-                        svg.Circle(frame.Px(s.X[k]), frame.Py(s.Y[k]), 3.2, color, $"{s.Name}: ({s.X[k]:G4}, {s.Y[k]:G4})");
         }
         svg.EndGroup();
+        // Markers outside the clip so points on the plot edge stay whole.
+        for (var i = 0; i < Series.Count; i++)
+        {
+            var s = Series[i];
+            if (!s.Markers) continue;
+            for (var k = 0; k < s.X.Length; k++)
+                if (double.IsFinite(s.X[k]) && double.IsFinite(s.Y[k]))
+                    svg.Circle(frame.Px(s.X[k]), frame.Py(s.Y[k]), 3.2, s.Color ?? Palette.Color(i),
+                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Name}: ({s.X[k]:G4}, {s.Y[k]:G4})"));
+        }
         frame.DrawLegend(svg, Series.Select((s, i) => (s.Name, s.Color ?? Palette.Color(i), s.Dashed ? LegendMark.DashedLine : LegendMark.Line)).ToList());
         return svg.ToString();
     }

@@ -80,13 +80,25 @@ internal sealed class Svg
     /// <summary>Opens a group clipped to a rectangle (keeps lines inside the plot area); close with <see cref="EndGroup"/>.</summary>
     public void BeginClip(double x, double y, double w, double h)
     {
-        var id = $"clip{++_clipIds}";
+        // Ids are global in an HTML page holding several charts, so the final id is made unique per chart content
+        // (see ToString); the counter only separates clips within one chart.
+        var id = $"{ClipPlaceholder}{++_clipIds}";
         _sb.Append($"<clipPath id=\"{id}\"><rect x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(w)}\" height=\"{N(h)}\"/></clipPath>\n<g clip-path=\"url(#{id})\">\n");
     }
 
     public void EndGroup() => _sb.Append("</g>\n");
 
-    public override string ToString() => _sb + "</svg>\n";
+    private const string ClipPlaceholder = "@@clip@@";
+
+    public override string ToString()
+    {
+        var text = _sb + "</svg>\n";
+        if (_clipIds == 0) return text;
+        // FNV-1a over the content: deterministic, and different charts get different ids.
+        var hash = 2166136261u;
+        foreach (var c in text) hash = (hash ^ c) * 16777619u;
+        return text.Replace(ClipPlaceholder, $"clip{hash:x8}-");
+    }
 
     private void Close(string? tooltip, string tag)
     {
