@@ -133,6 +133,18 @@ public class PlotTests
     }
 
     [Fact]
+    public void ReliabilityChartPlotsNonEmptyBinsWithEce()
+    {
+        var probs = new double[,] { { 0.9, 0.1 }, { 0.8, 0.2 }, { 0.3, 0.7 }, { 0.45, 0.55 } };
+        int[] y = [0, 1, 1, 1];
+        var bins = Calibration.ReliabilityBins(y, probs, 10);
+        var ece = Calibration.ExpectedCalibrationError(y, probs, 10);
+        var doc = Parse(ReliabilityChart.Create(bins, ece).ToSvg());
+        Assert.Contains($"model (ECE = {ece.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)})", Texts(doc));
+        Assert.Equal(bins.Count(b => b.Count > 0), doc.Descendants().Count(e => e.Name.LocalName == "circle" && e.Elements().Any()));
+    }
+
+    [Fact]
     public void TableRowsMustMatchHeaders()
     {
         var r = new HtmlReport("t");
