@@ -32,6 +32,7 @@ public static partial class VitWeights
     /// <summary>Reads a safetensors file and returns its tensors in torchvision naming (the caller owns them).</summary>
     public static Dictionary<string, Tensor> Load(string path, VitNaming? naming = null)
     {
+        if (!File.Exists(path)) throw new FileNotFoundException($"ViT weights not found: {path} (pretrained_vit should name a .safetensors file).", path);
         var detected = naming ?? DetectNaming(SafeTensors.ReadHeader(path).Keys);
         return detected switch
         {
