@@ -1,4 +1,5 @@
 using Medley.Models.Encoders;
+using Medley.Models.Methods.Baselines;
 using Medley.Models.Methods.CmapFusion;
 
 namespace Medley.Models.Methods;
@@ -21,6 +22,12 @@ public static class MethodRegistry
         Register(new MethodInfo("cmap-fusion",
             "CMAP-Fusion: ViT image + lab MLP, SmartTrim pruning, cross-modal transformer fusion (METHODS.md §1)",
             ConfigBinder.Keys<CmapFusionConfig>(), CreateCmapFusion));
+        Register(new MethodInfo("image-only",
+            "Image-only baseline: CMAP-Fusion's image encoder (ViT or small CNN) + bottleneck head",
+            ConfigBinder.Keys<ImageOnlyConfig>(), CreateImageOnly));
+        Register(new MethodInfo("lab-only",
+            "Lab-only baseline: CMAP-Fusion's lab MLP encoder + bottleneck head",
+            ConfigBinder.Keys<LabOnlyConfig>(), v => new LabOnlyModel(ConfigBinder.Bind<LabOnlyConfig>(v, "lab-only"))));
     }
 
     /// <summary>Adds a method; a name can be registered once.</summary>
@@ -53,27 +60,32 @@ public static class MethodRegistry
     /// <summary>Builds the named method from config values (unknown keys and bad values are ArgumentExceptions).</summary>
     public static MedleyModel Create(string name, IReadOnlyDictionary<string, object?>? config = null) => Get(name).Factory(config);
 
+    private static MedleyModel CreateImageOnly(IReadOnlyDictionary<string, object?>? values)
+    {
+        var config = ConfigBinder.Bind<ImageOnlyConfig>(values, "image-only");
+        var model = new ImageOnlyModel(config);
+        return config.PretrainedVit == null ? model : WithPretrained(model, model.ImageEncoder, config.PretrainedVit, "image-only");
+    }
+
+    private static T WithPretrained<T>(T model, ImageEncoder encoder, string path, string method) where T : MedleyModel
+    {
+        try
+        {
+            if (encoder is not VitImageEncoder vit) throw new ArgumentException($"{method}: 'pretrained_vit' is set but use_vit is false.");
+            vit.LoadPretrained(path);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     private static MedleyModel CreateCmapFusion(IReadOnlyDictionary<string, object?>? values)
     {
         var config = ConfigBinder.Bind<CmapFusionConfig>(values, "cmap-fusion");
         var model = new CmapFusionModel(config);
-        if (config.PretrainedVit != null)
-        {
-            if (model.ImageEncoder is not VitImageEncoder vit)
-            {
-                model.Dispose();
-                throw new ArgumentException("cmap-fusion: 'pretrained_vit' is set but use_vit is false.");
-            }
-            try
-            {
-                vit.LoadPretrained(config.PretrainedVit);
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
-        }
-        return model;
+        return config.PretrainedVit == null ? model : WithPretrained(model, model.ImageEncoder, config.PretrainedVit, "cmap-fusion");
     }
 }
