@@ -131,11 +131,20 @@ public partial class Tensor
     }
 
     // ---- linear algebra and basic shape --------------------------------------------------------------------
-    public Tensor Matmul(Tensor other) => Errors.Wrap(NativeMethods.mdl_matmul(Handle, other.Handle), "Matmul", this, other);
+    public Tensor Matmul(Tensor other)
+    {
+        var result = Errors.Wrap(NativeMethods.mdl_matmul(Handle, other.Handle), "Matmul", this, other);
+        Profiling.FlopCounter.Current?.AddProduct("Matmul", this, result);
+        return result;
+    }
 
     /// <summary>x·Wᵀ + b, as torch.nn.functional.linear.</summary>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) =>
-        Errors.Wrap(NativeMethods.mdl_linear(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero), "Linear", input, weight, bias);
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        var result = Errors.Wrap(NativeMethods.mdl_linear(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero), "Linear", input, weight, bias);
+        Profiling.FlopCounter.Current?.AddLinear(input, weight);
+        return result;
+    }
 
     public Tensor Sum() => Errors.Wrap(NativeMethods.mdl_sum_all(Handle), "Sum", this);
     public Tensor Mean() => Errors.Wrap(NativeMethods.mdl_mean_all(Handle), "Mean", this);

@@ -6,14 +6,28 @@ namespace Medley.Torch;
 public partial class Tensor
 {
     /// <summary>Product of two 2-d matrices (no broadcasting).</summary>
-    public Tensor Mm(Tensor other) => Errors.Wrap(NativeMethods.mdl_mm(Handle, other.Handle), "Mm", this, other);
+    public Tensor Mm(Tensor other)
+    {
+        var result = Errors.Wrap(NativeMethods.mdl_mm(Handle, other.Handle), "Mm", this, other);
+        Profiling.FlopCounter.Current?.AddProduct("Mm", this, result);
+        return result;
+    }
 
     /// <summary>Batched product of [b, n, m] and [b, m, p] tensors.</summary>
-    public Tensor Bmm(Tensor other) => Errors.Wrap(NativeMethods.mdl_bmm(Handle, other.Handle), "Bmm", this, other);
+    public Tensor Bmm(Tensor other)
+    {
+        var result = Errors.Wrap(NativeMethods.mdl_bmm(Handle, other.Handle), "Bmm", this, other);
+        Profiling.FlopCounter.Current?.AddProduct("Bmm", this, result);
+        return result;
+    }
 
     /// <summary>beta * this + alpha * (batch1 @ batch2).</summary>
-    public Tensor Baddbmm(Tensor batch1, Tensor batch2, double beta = 1, double alpha = 1) =>
-        Wrap3(NativeMethods.mdl_baddbmm(Handle, batch1.Handle, batch2.Handle, beta, alpha), "Baddbmm", this, batch1, batch2);
+    public Tensor Baddbmm(Tensor batch1, Tensor batch2, double beta = 1, double alpha = 1)
+    {
+        var result = Wrap3(NativeMethods.mdl_baddbmm(Handle, batch1.Handle, batch2.Handle, beta, alpha), "Baddbmm", this, batch1, batch2);
+        Profiling.FlopCounter.Current?.AddProduct("Baddbmm", batch1, result);
+        return result;
+    }
 
     /// <summary>Outer product of two 1-d tensors.</summary>
     public Tensor Outer(Tensor other) => Errors.Wrap(NativeMethods.mdl_outer(Handle, other.Handle), "Outer", this, other);

@@ -29,8 +29,8 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
         int hiddenDim = 768, int mlpDim = 3072, double dropout = 0.0, double attentionDropout = 0.0,
         int numClasses = 1000, int? representationSize = null)
     {
-        if (imageSize <= 0 || patchSize <= 0 || numLayers <= 0 || numHeads <= 0 || hiddenDim <= 0 || mlpDim <= 0 || numClasses <= 0)
-            throw new ArgumentException("VisionTransformer: sizes, depth, heads and class count must all be positive.");
+        if (imageSize <= 0 || patchSize <= 0 || numLayers <= 0 || numHeads <= 0 || hiddenDim <= 0 || mlpDim <= 0 || numClasses < 0)
+            throw new ArgumentException("VisionTransformer: sizes, depth and heads must be positive and the class count non-negative (0 = no head).");
         if (imageSize % patchSize != 0)
             throw new ArgumentException($"VisionTransformer: image size {imageSize} is not divisible by patch size {patchSize}.");
         if (hiddenDim % numHeads != 0)
@@ -54,13 +54,17 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
             Init.Zeros_(preLogits.Bias!);
             heads.Add("pre_logits", preLogits).Add("act", new Tanh()).Add("head", new Linear(rep, numClasses));
         }
-        else
+        else if (numClasses > 0)
         {
             heads.Add("head", new Linear(hiddenDim, numClasses));
         }
-        var head = (Linear)heads["head"];
-        Init.Zeros_(head.Weight);
-        Init.Zeros_(head.Bias!);
+        // numClasses = 0: a feature extractor with no head (Forward returns the class-token features).
+        if (heads.Count > 0)
+        {
+            var head = (Linear)heads["head"];
+            Init.Zeros_(head.Weight);
+            Init.Zeros_(head.Bias!);
+        }
 
         // torchvision's patchify-stem initialisation.
         Init.TruncNormal_(convProj.Weight, std: Math.Sqrt(1.0 / (3.0 * patchSize * patchSize)));
@@ -83,13 +87,15 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
     }
 
     /// <summary>The encoded class token (N, hidden) before the head: the image embedding.</summary>
-    public Tensor ForwardFeatures(Tensor input)
+    public Tensor ForwardFeatures(Tensor input) => ForwardTokens(input).Select(1, 0);
+
+    /// <summary>Every encoded token after the final norm: (N, 1 + patches, hidden), the class token first.</summary>
+    public Tensor ForwardTokens(Tensor input)
     {
         var x = ProcessInput(input);
         var n = x.Size(0);
         var cls = classToken.Expand(n, -1, -1);
-        x = encoder.Forward(Tensor.Cat(new[] { cls, x }, 1));
-        return x.Select(1, 0);
+        return encoder.Forward(Tensor.Cat(new[] { cls, x }, 1));
     }
 
     public override Tensor Forward(Tensor input) => heads.Forward(ForwardFeatures(input));

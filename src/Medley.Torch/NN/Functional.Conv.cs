@@ -103,13 +103,13 @@ public static partial class Functional
                     throw new ArgumentException($"{op}: padding must be \"same\", \"valid\" or numbers, got \"{paddingMode}\".", "padding");
                 if (paddingMode == "same" && s.Any(v => v != 1))
                     throw new ArgumentException($"{op}: padding \"same\" is not supported for strided convolutions (stride [{string.Join(", ", s)}]).", "padding");
-                return Errors.Wrap(NativeMethods.mdl_nn_conv_padmode(spatial, input.Handle, weight.Handle, b, ps, paddingMode, pd, groups),
-                    op, input, weight, bias);
+                return CountConv(op, Errors.Wrap(NativeMethods.mdl_nn_conv_padmode(spatial, input.Handle, weight.Handle, b, ps, paddingMode, pd, groups),
+                    op, input, weight, bias), weight, groups);
             }
             var p = Expand(padding, spatial, 0, "padding", op);
             CheckAtLeast(p, 0, "padding", op);
             fixed (long* pp = p)
-                return Errors.Wrap(NativeMethods.mdl_nn_conv(spatial, input.Handle, weight.Handle, b, ps, pp, pd, groups), op, input, weight, bias);
+                return CountConv(op, Errors.Wrap(NativeMethods.mdl_nn_conv(spatial, input.Handle, weight.Handle, b, ps, pp, pd, groups), op, input, weight, bias), weight, groups);
         }
     }
 
@@ -133,7 +133,17 @@ public static partial class Functional
         fixed (long* pp = p)
         fixed (long* po = o)
         fixed (long* pd = d)
-            return Errors.Wrap(NativeMethods.mdl_nn_conv_transpose(spatial, input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero, ps, pp, po, groups, pd),
+        {
+            var result = Errors.Wrap(NativeMethods.mdl_nn_conv_transpose(spatial, input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero, ps, pp, po, groups, pd),
                 op, input, weight, bias);
+            Profiling.FlopCounter.Current?.AddConvTranspose(op, input, weight, groups);
+            return result;
+        }
+    }
+
+    private static Tensor CountConv(string op, Tensor result, Tensor weight, long groups)
+    {
+        Profiling.FlopCounter.Current?.AddConv(op, weight, result, groups);
+        return result;
     }
 }
