@@ -11,6 +11,11 @@ var root = new RootCommand("Medley: multimodal medical prediction (images, labs/
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(CvCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(PredictCommand.Create());
+root.Subcommands.Add(MethodsCommand.Create());
 return CliErrors.Run(() =>
 {
     var parsed = root.Parse(args);
