@@ -16,7 +16,7 @@ public class ReportingTests
     ];
 
     private static string[] FiguresInHtml(string html) =>
-        Regex.Matches(html, "<svg data-figure=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
+        Regex.Matches(html, "<svg id=\"figure-[^\"]+\" data-figure=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
 
     [Fact]
     public void CvExperimentReportHasEveryFigureAndTable()

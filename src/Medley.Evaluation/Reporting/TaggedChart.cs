@@ -2,7 +2,7 @@ using Medley.Evaluation.Plots;
 
 namespace Medley.Evaluation.Reporting;
 
-/// <summary>Wraps a chart so that its root &lt;svg&gt; carries data-figure="id" (how tests and readers find each plot).</summary>
+/// <summary>Wraps a chart so that its root &lt;svg&gt; carries id="figure-ID" and data-figure="ID" (how tests and readers find each plot).</summary>
 internal sealed class TaggedChart(Chart inner, string id) : Chart
 {
     public string Id => id;
@@ -12,6 +12,6 @@ internal sealed class TaggedChart(Chart inner, string id) : Chart
     public static string Tag(string svg, string id)
     {
         var i = svg.IndexOf("<svg ", StringComparison.Ordinal);
-        return i < 0 ? svg : svg.Insert(i + 5, $"data-figure=\"{Plots.Svg.Escape(id)}\" role=\"img\" ");
+        return i < 0 ? svg : svg.Insert(i + 5, $"id=\"figure-{Plots.Svg.Escape(id)}\" data-figure=\"{Plots.Svg.Escape(id)}\" role=\"img\" ");
     }
 }
