@@ -11,6 +11,7 @@ var root = new RootCommand("Medley: multimodal medical prediction (images, labs/
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
 return CliErrors.Run(() =>
 {
     var parsed = root.Parse(args);

@@ -22,21 +22,28 @@ internal sealed partial class ReportBuilder
         // Ablation switches keep the order in which the file lists them.
         var modules = cmp.Methods.SelectMany(m => m.Modules.Keys).Distinct().ToList();
 
-        var headers = new List<string> { ablation ? "Variant" : "Method" };
-        headers.AddRange(modules.Select(ModuleLabel));
-        headers.AddRange(metrics.Select(MetricNames.Label));
-        headers.Add("Folds");
-        var rows = cmp.Methods.Select(m =>
+        // Metric cells are wide (mean ± std [CI]); a few per table keeps it inside the page.
+        var perTable = modules.Count > 0 ? 3 : 4;
+        for (var start = 0; start < Math.Max(1, metrics.Count); start += perTable)
         {
-            var row = new List<string> { m.Name + (m.Name == reference.Name ? " (reference)" : "") };
-            row.AddRange(modules.Select(k => m.Modules.TryGetValue(k, out var on) ? (on ? "✓" : "✗") : "–"));
-            row.AddRange(metrics.Select(k => m.Summary.TryGetValue(k, out var s)
-                ? MetricNames.Format(s) + (tests[m.Name][k] is { P: < 0.05 } ? " *" : "") : "–"));
-            row.Add(m.Summary.Count == 0 ? "–" : m.Summary.Values.Max(s => s.Count).ToString(CultureInfo.InvariantCulture));
-            return (IReadOnlyList<string>)row;
-        });
-        _report.Table(headers, rows, (ablation ? "Ablation: module combinations" : "Methods") +
-            $", test metrics mean ± std [95% CI] over the same folds; * = differs from {reference.Name} by a paired t-test, p < 0.05.");
+            var chunk = metrics.Skip(start).Take(perTable).ToList();
+            var first = start == 0;
+            var headers = new List<string> { ablation ? "Variant" : "Method" };
+            if (first) headers.AddRange(modules.Select(ModuleLabel));
+            headers.AddRange(chunk.Select(MetricNames.Label));
+            headers.Add("Folds");
+            var rows = cmp.Methods.Select(m =>
+            {
+                var row = new List<string> { m.Name + (m.Name == reference.Name ? " (reference)" : "") };
+                if (first) row.AddRange(modules.Select(k => m.Modules.TryGetValue(k, out var on) ? (on ? "✓" : "✗") : "–"));
+                row.AddRange(chunk.Select(k => m.Summary.TryGetValue(k, out var s) ? MetricNames.Format(s) + (tests[m.Name][k] is { P: < 0.05 } ? " *" : "") : "–"));
+                row.Add(m.Summary.Count == 0 ? "–" : m.Summary.Values.Max(s => s.Count).ToString(CultureInfo.InvariantCulture));
+                return (IReadOnlyList<string>)row;
+            });
+            _report.Table(headers, rows, first
+                ? (ablation ? "Ablation: module combinations" : "Methods") + $", test metrics mean ± std [95% CI] over the same folds; * = differs from {reference.Name} by a paired t-test, p < 0.05."
+                : "(continued)");
+        }
 
         var others = cmp.Methods.Where(m => m.Name != reference.Name).ToList();
         if (others.Count > 0)
@@ -100,7 +107,9 @@ internal sealed partial class ReportBuilder
         var metrics = run.Metrics ?? SingleRuns.Select(r => r.Metrics).FirstOrDefault(x => x is { Efficiency.Count: > 0 });
         if (metrics != null)
             foreach (var (variant, values) in metrics.Efficiency.OrderBy(e => e.Key, StringComparer.Ordinal))
-                rows.Add(((metrics.Method ?? run.Name) + (variant.Length > 0 ? $" ({variant})" : ""), values, null));
+                // A method already in comparison.json keeps one row; its variants (e.g. pruned) are added.
+                if (variant.Length > 0 || rows.All(r => r.Name != (metrics.Method ?? run.Name)))
+                    rows.Add(((metrics.Method ?? run.Name) + (variant.Length > 0 ? $" ({variant})" : ""), values, null));
         if (rows.Count == 0)
         {
             Note("No efficiency figures (metrics.json or comparison.json 'efficiency'): the efficiency table is omitted.");

@@ -83,11 +83,19 @@ internal sealed partial class ReportBuilder
             var chart = new Heatmap(values)
             {
                 Title = $"SmartTrim importance S — {label}", XLabel = dimsPerColumn > 1 ? $"feature dimension (mean of {dimsPerColumn} per column)" : "feature dimension",
-                YLabel = "test sample", Range = range, Width = 900, Height = 360,
+                YLabel = "test sample", Range = range, Width = 900, Height = 360, ColumnLabels = DimensionLabels(values.GetLength(1), dimsPerColumn),
             };
             Figure(chart, "importance" + suffix, $"SmartTrim importance scores S of {sampleCount} test samples (rows, sorted by class) over the concatenated [F_I; F_L] dimensions — {label}." +
                 (matrices.Count > 1 ? " Both heatmaps share one colour scale." : ""));
         }
+    }
+
+    /// <summary>"I0".."L7": which half of [F_I; F_L] a column belongs to (the first dimension of the column when several are averaged).</summary>
+    private static List<string> DimensionLabels(int columns, int per)
+    {
+        var half = columns * per / 2;
+        return Enumerable.Range(0, columns).Select(c => c * per < half ? "I" + (c * per).ToString(CultureInfo.InvariantCulture)
+            : "L" + (c * per - half).ToString(CultureInfo.InvariantCulture)).ToList();
     }
 
     private static string RunLabel(RunDirectory r) => r.Method is { } m && m != r.Name ? $"{m} ({r.Name})" : r.Name;

@@ -17,7 +17,7 @@ internal sealed partial class ReportBuilder
         _report.Section("Training curves");
         var cv = logs.Count > 1;
 
-        var loss = new LineChart { Title = "Loss", XLabel = "Epoch", YLabel = "Loss", Width = 540, Height = 360 };
+        var loss = new LineChart { Title = "Loss", XLabel = "Epoch", YLabel = "Loss", Width = 520, Height = 360 };
         foreach (var (column, label) in new[] { ("train_loss", "train"), ("val_loss", "validation") })
         {
             if (!cv)
@@ -30,13 +30,13 @@ internal sealed partial class ReportBuilder
         }
 
         var metricNames = MetricNames.Order(logs.SelectMany(l => l.Log.ValidationMetrics));
-        var metric = new LineChart { Title = "Validation metrics", XLabel = "Epoch", YLabel = "Metric", Width = 540, Height = 360 };
+        var metric = new LineChart { Title = "Validation metrics", XLabel = "Epoch", YLabel = "Metric", Width = 520, Height = 360 };
         if (!cv)
             foreach (var name in metricNames)
                 metric.Add(new LineSeries(MetricNames.Label(name), logs[0].Log.Epochs, logs[0].Log["val_" + name]!));
         else if (MetricNames.Main(metricNames) is { } main)
         {
-            metric = new LineChart { Title = $"Validation {MetricNames.Label(main)} per fold", XLabel = "Epoch", YLabel = MetricNames.Label(main), Width = 540, Height = 360 };
+            metric = new LineChart { Title = $"Validation {MetricNames.Label(main)} per fold", XLabel = "Epoch", YLabel = MetricNames.Label(main), Width = 520, Height = 360 };
             foreach (var (name, log) in logs.Where(l => l.Log["val_" + main] != null).Take(20))
                 metric.Add(new LineSeries(name, log.Epochs, log["val_" + main]!));
         }
