@@ -2,7 +2,7 @@
 # Installs what Medley needs, builds the native layer (only when its sources changed) and the .NET solution.
 #   Debian/Ubuntu as root: missing packages come from apt (libtorch-dev, libopenblas0-pthread, cmake, g++).
 #   Elsewhere:             LIBTORCH=/path/to/libtorch (a pytorch.org download, CPU or CUDA) is used instead.
-#   MEDLEY_WITH_PYTHON=1:  also installs Debian's python3-torch/torchvision/sklearn (reference values, benchmarks).
+#   MEDLEY_WITH_PYTHON=1:  also installs Debian's python3-torch/torchvision/sklearn (reference values, benchmarks) and chromium (report test).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONFIG="${MEDLEY_CONFIGURATION:-Release}"
@@ -27,6 +27,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
     want_pkg python3-torch
     want_pkg python3-torchvision
     want_pkg python3-sklearn
+    want_pkg chromium        # headless browser for the report test (ReportBrowserTests)
   fi
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

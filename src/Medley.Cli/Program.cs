@@ -16,6 +16,7 @@ root.Subcommands.Add(CvCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(MethodsCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
 return CliErrors.Run(() =>
 {
     var parsed = root.Parse(args);
