@@ -12,7 +12,7 @@ public class CheckTests
     {
         using var d = new TempDataset();
         d.Write("samples.csv", "id,pid,y,age,sex,img,note\ns1,p1,a,50,m,i1.png,fine\ns2,p1,b,NaN,f,gone.png,\ns2,p2,,abc,,,\ns4,p3,zz,70,m,i1.png,ok\n");
-        d.Write("i1.png", "x");
+        Imaging.ImageCodec.Write(d.PathOf("i1.png"), Imaging.ImageData.FromUInt8(new byte[12], 2, 2, 3)); // a real image: images are decoded now
         d.Write("vocab.txt", "[PAD]\n[UNK]\n[CLS]\n[SEP]\nfine\nok\n");
         d.Write("spec.yaml", """
             manifest: samples.csv

@@ -39,8 +39,10 @@ public class SpecTests
         var d = new TempDataset();
         d.Write("spec.yaml", spec);
         d.Write("samples.csv", manifest);
-        d.Write("images/a.png", "x");
-        d.Write("images/b.png", "x");
+        // real images: the image reader decodes them
+        Directory.CreateDirectory(d.PathOf("images"));
+        foreach (var name in new[] { "a", "b" })
+            Imaging.ImageCodec.Write(d.PathOf($"images/{name}.png"), Imaging.ImageData.FromUInt8(new byte[12], 2, 2, 3));
         return d;
     }
 

@@ -10,6 +10,7 @@ internal static class DataCommand
         var command = new Command("data", "Work with dataset specs: validate them and make patient-level splits.");
         command.Subcommands.Add(DataCheckCommand.Create());
         command.Subcommands.Add(DataSplitCommand.Create());
+        command.Subcommands.Add(DataSynthCommand.Create());
         return command;
     }
 }
