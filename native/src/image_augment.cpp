@@ -3,14 +3,16 @@
 // caller's destination in one pass, then (only when asked) a Gaussian blur of each output plane. It replaces
 // crop/resize into a scratch image, a flip, a float conversion and a separate normalise/reorder loop, which made
 // the augmentation cost more than reading a cached image. Interpolation is done in float, so the result differs
-// from OpenCV's 8-bit fixed-point resize by less than one grey level. Kept free of ATen headers (compiles fast).
+// from OpenCV's 8-bit fixed-point resize by less than one grey level. On x86-64 CPUs with AVX2 the horizontal
+// pass uses 256-bit vectors (chosen at run time; same floats as the SSE2 path). Kept free of ATen headers (compiles fast).
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <exception>
@@ -45,6 +47,53 @@ void column_table(int x0, int crop_w, int out_w, int channels, bool flip, std::v
   }
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+#define MDL_HAVE_AVX2_PATH 1
+// two_pixels returns a 256-bit vector; it is always inlined into an AVX2 function, so the ABI note does not apply
+#pragma GCC diagnostic ignored "-Wpsabi"
+// The 3-channel horizontal pass with 256-bit vectors, two pixels per vector: pixels dx+k and dx+4+k share vector k,
+// so a per-128-bit-lane 4x4 transpose leaves R, G and B of eight consecutive pixels in one vector each. Same
+// arithmetic per value (convert, subtract, multiply, add) as the SSE2 path, so both give identical floats.
+// Returns the first output column it did not handle (the caller finishes the row).
+// Two pixels' 4 bytes (at row + a and row + b) as eight floats.
+__attribute__((target("avx2"), always_inline)) inline __m256 two_pixels(const uint8_t* row, int a, int b) {
+  int32_t lo, hi;
+  std::memcpy(&lo, row + a, 4);
+  std::memcpy(&hi, row + b, 4);
+  __m128i bytes = _mm_insert_epi32(_mm_cvtsi32_si128(lo), hi, 1);
+  return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes));
+}
+
+__attribute__((target("avx2"))) int horizontal_rgb_avx2(const uint8_t* row, size_t avail, int step, int out_w,
+                                                        const int* ofs, const float* wt, float* r, float* g, float* b) {
+  int dx = 0;
+  for (; dx + 8 <= out_w; dx += 8) {
+    int far = ofs[dx];
+    for (int k = 1; k < 8; k++) far = std::max(far, ofs[dx + k]);
+    if (static_cast<size_t>(far + step + 4) > avail) break;  // a 4-byte load would pass the image's end
+    __m256 v[4];
+    for (int k = 0; k < 4; k++) {
+      __m256 left = two_pixels(row, ofs[dx + k], ofs[dx + 4 + k]);
+      __m256 right = two_pixels(row, ofs[dx + k] + step, ofs[dx + 4 + k] + step);
+      __m256 w = _mm256_set_m128(_mm_set1_ps(wt[dx + 4 + k]), _mm_set1_ps(wt[dx + k]));
+      v[k] = _mm256_add_ps(left, _mm256_mul_ps(w, _mm256_sub_ps(right, left)));
+    }
+    // per-lane transpose of [R G B x] x 4
+    __m256 t0 = _mm256_unpacklo_ps(v[0], v[1]), t1 = _mm256_unpackhi_ps(v[0], v[1]);
+    __m256 t2 = _mm256_unpacklo_ps(v[2], v[3]), t3 = _mm256_unpackhi_ps(v[2], v[3]);
+    _mm256_storeu_ps(r + dx, _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)));
+    _mm256_storeu_ps(g + dx, _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2)));
+    _mm256_storeu_ps(b + dx, _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)));
+  }
+  return dx;
+}
+
+bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
 // One source row interpolated horizontally into planar floats: out[c * out_w + dx]. `avail` is the number of bytes
 // readable from `row` (to the end of the image), so the 4-byte vector loads below never leave the buffer.
 void horizontal(const uint8_t* row, size_t avail, int channels, int out_w, bool crop_w_is_one, const int* ofs, const float* wt,
@@ -55,26 +104,37 @@ void horizontal(const uint8_t* row, size_t avail, int channels, int out_w, bool 
     float* g = out + out_w;
     float* b = out + 2 * out_w;
 #if defined(__SSE2__)
-    // RGB of a pixel and its right neighbour as two 4-lane vectors (the 4th lane is unused): one lerp per pixel
+    // RGB of a pixel and its right neighbour as two 4-lane vectors (the 4th lane is unused): one lerp per pixel;
+    // four pixels are transposed into R, G and B vectors so each plane takes one store per four pixels.
     const __m128i zero = _mm_setzero_si128();
-    for (int dx = 0; dx < out_w; dx++) {
+    auto lerp = [&](int dx) {
       const uint8_t* p = row + ofs[dx];
-      if (static_cast<size_t>(ofs[dx] + step + 4) > avail) {
-        const float f = wt[dx];
-        r[dx] = p[0] + f * (static_cast<float>(p[step]) - p[0]);
-        g[dx] = p[1] + f * (static_cast<float>(p[step + 1]) - p[1]);
-        b[dx] = p[2] + f * (static_cast<float>(p[step + 2]) - p[2]);
-        continue;
-      }
       int32_t left, right;
       std::memcpy(&left, p, 4);
       std::memcpy(&right, p + step, 4);
       __m128 lf = _mm_cvtepi32_ps(_mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(left), zero), zero));
       __m128 rf = _mm_cvtepi32_ps(_mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(right), zero), zero));
-      __m128 v = _mm_add_ps(lf, _mm_mul_ps(_mm_set1_ps(wt[dx]), _mm_sub_ps(rf, lf)));
-      r[dx] = _mm_cvtss_f32(v);
-      g[dx] = _mm_cvtss_f32(_mm_shuffle_ps(v, v, 1));
-      b[dx] = _mm_cvtss_f32(_mm_shuffle_ps(v, v, 2));
+      return _mm_add_ps(lf, _mm_mul_ps(_mm_set1_ps(wt[dx]), _mm_sub_ps(rf, lf)));
+    };
+    int dx = 0;
+#if defined(MDL_HAVE_AVX2_PATH)
+    if (cpu_has_avx2()) dx = horizontal_rgb_avx2(row, avail, step, out_w, ofs, wt, r, g, b);
+#endif
+    for (; dx + 4 <= out_w; dx += 4) {
+      // a 4-byte load at the image's very last pixel would read past the buffer: leave such groups to the tail
+      if (static_cast<size_t>(std::max(std::max(ofs[dx], ofs[dx + 1]), std::max(ofs[dx + 2], ofs[dx + 3])) + step + 4) > avail) break;
+      __m128 v0 = lerp(dx), v1 = lerp(dx + 1), v2 = lerp(dx + 2), v3 = lerp(dx + 3);
+      _MM_TRANSPOSE4_PS(v0, v1, v2, v3);
+      _mm_storeu_ps(r + dx, v0);
+      _mm_storeu_ps(g + dx, v1);
+      _mm_storeu_ps(b + dx, v2);
+    }
+    for (; dx < out_w; dx++) {
+      const uint8_t* p = row + ofs[dx];
+      const float f = wt[dx];
+      r[dx] = p[0] + f * (static_cast<float>(p[step]) - p[0]);
+      g[dx] = p[1] + f * (static_cast<float>(p[step + 1]) - p[1]);
+      b[dx] = p[2] + f * (static_cast<float>(p[step + 2]) - p[2]);
     }
 #else
     for (int dx = 0; dx < out_w; dx++) {

@@ -42,13 +42,13 @@ public class ImagingFusedAugmentationTests : IDisposable
     }
 
     [Theory]
-    [InlineData(3, 0.1, false)]   // the paper's setting: blur is negligible and skipped
-    [InlineData(3, 2.0, false)]   // a real blur (σ up to 2 px)
-    [InlineData(3, 0.1, true)]    // fitted z-score
-    [InlineData(1, 1.5, true)]    // gray images
-    public void FusedPathMatchesTheStepByStepPipeline(int channels, double sigmaMax, bool fitted)
+    [InlineData(40, 3, 0.1, false)]   // the paper's setting: blur is negligible and skipped
+    [InlineData(40, 3, 2.0, false)]   // a real blur (σ up to 2 px)
+    [InlineData(40, 3, 0.1, true)]    // fitted z-score
+    [InlineData(37, 3, 0.1, true)]    // a width that leaves a tail after the 8- and 4-pixel vector groups
+    [InlineData(40, 1, 1.5, true)]    // gray images
+    public void FusedPathMatchesTheStepByStepPipeline(int s, int channels, double sigmaMax, bool fitted)
     {
-        const int s = 40;
         var pixels = channels == 3 ? TestPictures.Rgb(s, s) : TestPictures.Random(s * s, 4);
         if (channels == 3)
         {
