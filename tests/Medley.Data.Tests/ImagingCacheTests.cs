@@ -74,12 +74,108 @@ public class ImagingCacheTests : IDisposable
         foreach (var p in paths) cache.GetOrAdd(p, Options);
         Assert.Equal(2L * ImageBytes, cache.Stats.MemoryBytes);
         Assert.Equal(12L * ImageBytes, cache.Stats.DiskBytes);
-        // the two most recent are in memory, older ones come from disk
+        // scan-resistant: the first two admitted stay in memory, later ones come from disk
         cache.GetOrAdd(paths[11], Options);
         cache.GetOrAdd(paths[0], Options);
         var s = cache.Stats;
         Assert.Equal((1L, 1L, 12L), (s.MemoryHits, s.DiskHits, s.Misses));
         Assert.True(s.MemoryBytes <= budget);
+    }
+
+    [Fact]
+    public void SequentialEpochsKeepServingTheSameSubsetFromMemory()
+    {
+        // an LRU smaller than the dataset would evict every entry just before its next use in a sequential scan
+        var paths = WriteImages(12);
+        var budget = 3L * ImageBytes + 7;
+        using var cache = new DecodedImageCache(CacheDir, budget);
+        var prep = new ImagePreprocessing { Size = 24 };
+        var slot = new float[3 * 24 * 24];
+        for (var epoch = 0; epoch < 3; epoch++)
+            for (var i = 0; i < paths.Count; i++)
+            {
+                prep.Apply(cache, paths[i], true, epoch, i, slot);
+                Assert.True(cache.Stats.MemoryBytes <= budget);
+            }
+        var s = cache.Stats;
+        Assert.Equal(12L, s.Misses);
+        Assert.Equal(2L * 3, s.MemoryHits);
+        Assert.Equal(2L * 9, s.DiskHits);
+        Assert.Equal(3L * ImageBytes, s.MemoryBytes);
+    }
+
+    [Fact]
+    public void ZeroBudgetHoldsNothingInMemory()
+    {
+        var paths = WriteImages(3);
+        using var cache = new DecodedImageCache(CacheDir, 0);
+        for (var epoch = 0; epoch < 2; epoch++)
+            foreach (var p in paths) Assert.Equal(ImageCodec.Read(p, Options).Bytes, cache.GetOrAdd(p, Options).Bytes);
+        var s = cache.Stats;
+        Assert.Equal((0L, 0L, 3L, 3L), (s.MemoryHits, s.MemoryBytes, s.Misses, s.DiskHits));
+    }
+
+    [Fact]
+    public void EntriesBeyondOneIndexBatchSurviveARestart()
+    {
+        var paths = WriteImages(70); // more than one batch of index lines, plus a partial batch flushed by Dispose
+        var prep = new ImagePreprocessing { Size = 24, Seed = 5 };
+        var first = new float[paths.Count][];
+        using (var cache = new DecodedImageCache(CacheDir, 4 * ImageBytes))
+            for (var i = 0; i < paths.Count; i++)
+            {
+                first[i] = new float[3 * 24 * 24];
+                prep.Apply(cache, paths[i], true, 1, i, first[i]);
+            }
+        using (var cache = new DecodedImageCache(CacheDir, 4 * ImageBytes))
+        {
+            Assert.Equal(70, cache.Stats.Entries);
+            var again = new float[3 * 24 * 24];
+            for (var i = 0; i < paths.Count; i++)
+            {
+                prep.Apply(cache, paths[i], true, 1, i, again);
+                Assert.Equal(first[i], again);
+            }
+            var s = cache.Stats;
+            Assert.Equal((0L, 70L, 0L), (s.Misses, s.DiskHits, s.MemoryHits));
+            Assert.Equal(4L * ImageBytes, s.MemoryBytes);
+            Assert.Equal(70L * ImageBytes, s.DiskBytes);
+        }
+    }
+
+    [Fact]
+    public void ConcurrentWorkersWritingAndReadingDoNotCorruptTheCache()
+    {
+        var paths = WriteImages(40);
+        var prep = new ImagePreprocessing { Size = 24, Seed = 9 };
+        var options = prep.ReadOptions; // the same entries serve GetOrAdd and the preprocessing path
+        var expected = paths.Select(p => ImageCodec.Read(p, options).Bytes).ToArray();
+        var expectedSamples = paths.Select((p, i) => prep.Apply(ImageCodec.Read(p, options), true, 0, i)).ToArray();
+        using (var cache = new DecodedImageCache(CacheDir, 6 * ImageBytes))
+        {
+            for (var round = 0; round < 2; round++)
+                Parallel.For(0, 40 * 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
+                {
+                    var i = k % 40;
+                    if (k % 2 == 0)
+                        Assert.Equal(expected[i], cache.GetOrAdd(paths[i], options).Bytes);
+                    else
+                    {
+                        var slot = new float[3 * 24 * 24];
+                        prep.Apply(cache, paths[i], true, 0, i, slot);
+                        Assert.Equal(expectedSamples[i], slot);
+                    }
+                });
+            Assert.Equal(40, cache.Stats.Entries);
+            Assert.Equal(40L * ImageBytes, cache.Stats.DiskBytes);
+            Assert.True(cache.Stats.MemoryBytes <= 6 * ImageBytes);
+        }
+        // every entry on disk is intact after a restart
+        using (var cache = new DecodedImageCache(CacheDir, 0))
+        {
+            for (var i = 0; i < 40; i++) Assert.Equal(expected[i], cache.GetOrAdd(paths[i], options).Bytes);
+            Assert.Equal(0L, cache.Stats.Misses);
+        }
     }
 
     [Fact]

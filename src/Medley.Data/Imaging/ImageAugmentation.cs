@@ -99,12 +99,22 @@ public sealed record ImageAugmentation
         return result;
     }
 
+    // (2⌈3σ⌉+1), limited so reflect padding's radius stays inside the image
+    private static int KernelSize(double sigma, int width, int height) =>
+        Math.Min(2 * (int)Math.Ceiling(3 * sigma) + 1, 2 * ((Math.Min(width, height) - 1) / 2) + 1);
+
+    /// <summary>The blur kernel size the drawn σ calls for, 0 when the blur is skipped (negligible σ or a kernel under 3).</summary>
+    internal static int BlurKernelSize(double sigma, int width, int height)
+    {
+        if (sigma < NegligibleSigma) return 0;
+        var k = KernelSize(sigma, width, height);
+        return k < 3 ? 0 : k;
+    }
+
     internal static unsafe float[] Blur(float[] hwc, int width, int height, int channels, double sigma)
     {
         var result = (float[])hwc.Clone();
-        var ksize = 2 * (int)Math.Ceiling(3 * sigma) + 1;
-        // reflect padding needs the kernel radius to be smaller than the image
-        ksize = Math.Min(ksize, 2 * ((Math.Min(width, height) - 1) / 2) + 1);
+        var ksize = KernelSize(sigma, width, height);
         if (ksize < 3) return result;
         fixed (float* p = result)
             if (NativeImaging.mdl_img_gaussian_blur(p, width, height, channels, sigma, ksize) != 0)

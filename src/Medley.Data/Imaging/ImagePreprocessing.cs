@@ -92,28 +92,14 @@ public sealed record ImagePreprocessing
         if (destination.Length != c * plane)
             throw new ArgumentException($"destination holds {destination.Length} values, a {c}×{Size}×{Size} image needs {c * plane}");
         if (IsFitted && Mean.Length != c) throw new ArgumentException($"preprocessing was fitted on {Mean.Length}-channel images, this one has {c}");
-        ImageAugmentation.Draw? draw = training && Augmentation.Enabled
-            ? Augmentation.DrawFor(Size, Size, new SampleRandom(Seed, epoch, sampleKey))
-            : null;
+        var draw = DrawFor(training, epoch, sampleKey);
 
-        if (image.Depth == PixelDepth.UInt8 && (draw is not { } d0 || d0.Sigma < ImageAugmentation.NegligibleSigma))
+        if (image.Depth == PixelDepth.UInt8)
         {
-            // Fast path for 8-bit images: geometry into a pooled buffer, then one table lookup per value that
-            // scales, normalizes and reorders HWC -> CHW (same arithmetic as the general path below).
-            var length = image.Bytes.Length;
-            var rented = draw is { } d1 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
-            try
+            unsafe
             {
-                ReadOnlySpan<byte> src = image.Bytes;
-                if (rented != null && ImageAugmentation.ApplyGeometry(image, draw!.Value, rented)) src = rented.AsSpan(0, length);
-                Span<float> lut = stackalloc float[256 * c];
-                for (var ch = 0; ch < c; ch++)
-                    for (var v = 0; v < 256; v++) lut[ch * 256 + v] = Normalize(v / 255f, ch);
-                ToChw(src, lut, destination, plane, c);
-            }
-            finally
-            {
-                if (rented != null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                fixed (byte* src = image.Bytes)
+                    ApplyUInt8(src, c, draw, destination);
             }
             return;
         }
@@ -127,6 +113,68 @@ public sealed record ImagePreprocessing
         for (var p = 0; p < plane; p++)
             for (var ch = 0; ch < c; ch++)
                 destination[ch * plane + p] = Normalize(hwc[p * c + ch], ch);
+    }
+
+    /// <summary>
+    /// Reads the S×S image for <paramref name="path"/> through <paramref name="cache"/> (decoding and caching it on
+    /// first use) and writes it, preprocessed as <see cref="Apply(ImageData, bool, int, long, Span{float})"/>
+    /// would, into <paramref name="destination"/>. Cached 8-bit images go from the cache's memory (or a per-thread
+    /// read buffer) through one fused native pass into the destination, with no per-sample managed allocation.
+    /// </summary>
+    public unsafe void Apply(DecodedImageCache cache, string path, bool training, int epoch, long sampleKey, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        var pixels = cache.Read(path, ReadOptions);
+        if (pixels.Pointer == null || pixels.Depth != PixelDepth.UInt8 || pixels.Width != Size || pixels.Height != Size)
+        {
+            Apply(pixels.ToImageData(), training, epoch, sampleKey, destination);
+            return;
+        }
+        var c = pixels.Channels;
+        if (destination.Length != c * Size * Size)
+            throw new ArgumentException($"destination holds {destination.Length} values, a {c}×{Size}×{Size} image needs {c * Size * Size}");
+        if (IsFitted && Mean.Length != c) throw new ArgumentException($"preprocessing was fitted on {Mean.Length}-channel images, this one has {c}");
+        ApplyUInt8(pixels.Pointer, c, DrawFor(training, epoch, sampleKey), destination);
+    }
+
+    private ImageAugmentation.Draw? DrawFor(bool training, int epoch, long sampleKey) =>
+        training && Augmentation.Enabled ? Augmentation.DrawFor(Size, Size, new SampleRandom(Seed, epoch, sampleKey)) : null;
+
+    // S×S 8-bit HWC pixels -> normalised CHW floats. Without a crop this is one table lookup per value (then a row
+    // reversal for a flip); with a crop, the fused native crop-resize + flip + normalise pass writes straight into
+    // the destination. A blur (only when σ matters) runs on the normalised planes: it commutes with the per-channel
+    // affine normalisation because its weights sum to one.
+    private unsafe void ApplyUInt8(byte* src, int c, ImageAugmentation.Draw? draw, Span<float> destination)
+    {
+        var plane = Size * Size;
+        var ksize = draw is { } db ? ImageAugmentation.BlurKernelSize(db.Sigma, Size, Size) : 0;
+        if (draw is not { } d || (d.CropWidth == Size && d.CropHeight == Size))
+        {
+            Span<float> lut = stackalloc float[256 * c];
+            for (var ch = 0; ch < c; ch++)
+                for (var v = 0; v < 256; v++) lut[ch * 256 + v] = Normalize(v / 255f, ch);
+            ToChw(new ReadOnlySpan<byte>(src, c * plane), lut, destination, plane, c);
+            if (draw is { Flip: true })
+                for (var row = 0; row < c * Size; row++) destination.Slice(row * Size, Size).Reverse();
+            if (ksize > 0)
+                fixed (float* dst = destination)
+                    for (var ch = 0; ch < c; ch++)
+                        if (NativeImaging.mdl_img_gaussian_blur(dst + ch * plane, Size, Size, 1, draw!.Value.Sigma, ksize) != 0)
+                            throw new InvalidOperationException($"Gaussian blur failed: {NativeImaging.TakeError()}");
+            return;
+        }
+        var scale = stackalloc float[c];
+        var shift = stackalloc float[c];
+        for (var ch = 0; ch < c; ch++)
+        {
+            var std = IsFitted ? (Std[ch] > 1e-12 ? Std[ch] : 1) : 1;
+            scale[ch] = (float)(1 / (255 * std));
+            shift[ch] = IsFitted ? (float)(-Mean[ch] / std) : 0f;
+        }
+        fixed (float* dst = destination)
+            if (NativeAugment.mdl_img_augment_chw_u8(src, Size, Size, c, d.X0, d.Y0, d.CropWidth, d.CropHeight, d.Flip ? 1 : 0,
+                    scale, shift, dst, Size, Size, d.Sigma, ksize) != 0)
+                throw new InvalidOperationException($"fused augmentation failed: {NativeImaging.TakeError()}");
     }
 
     private static unsafe void ToChw(ReadOnlySpan<byte> src, ReadOnlySpan<float> lut, Span<float> dst, int plane, int c)
