@@ -14,6 +14,7 @@ public static class Breakdown
     {
         ("raw_add_free", RawAddFree),
         ("raw_add_free_batched1000", RawBatched),
+        ("raw_add_free_no_cctor", RawAddFreeBare),
         ("wrapper_alloc_dispose", WrapperOnly),
         ("raw_add_free_fnptr", () => RawFunctionPointers(suppressTransition: false)),
         ("raw_add_free_fnptr_suppress_free", () => RawFunctionPointers(suppressTransition: true)),
@@ -49,6 +50,18 @@ public static class Breakdown
         var hb = b.Handle;
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < Benchmarks.TinyOps; i++) NativeMethods.mdl_free(NativeMethods.mdl_add(ha, hb, 1));
+        return sw.Elapsed.TotalMicroseconds / Benchmarks.TinyOps;
+    }
+
+    // As RawAddFree through DllImports declared in a class without a static constructor.
+    private static double RawAddFreeBare()
+    {
+        using var a = Tensor.Ones(2, 2).DetachFromScope();
+        using var b = Tensor.Ones(2, 2).DetachFromScope();
+        var ha = a.Handle;
+        var hb = b.Handle;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < Benchmarks.TinyOps; i++) BareImports.mdl_free(BareImports.mdl_add(ha, hb, 1));
         return sw.Elapsed.TotalMicroseconds / Benchmarks.TinyOps;
     }
 

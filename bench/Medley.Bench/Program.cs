@@ -9,6 +9,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        Medley.Torch.Native.NativeLibraryHook.Register(typeof(Program).Assembly);
         var breakdown = args.Contains("breakdown");
         var only = args.Length > 0 && !breakdown ? new HashSet<string>(args) : null;
         var repeats = int.Parse(Environment.GetEnvironmentVariable("BENCH_REPEATS") ?? "7");
