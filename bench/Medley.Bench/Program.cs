@@ -17,20 +17,22 @@ public static class Program
         foreach (var (name, run) in breakdown ? Breakdown.All : Benchmarks.All)
         {
             if (only != null && !only.Contains(name)) continue;
-            var median = Measure(run, repeats);
-            Console.WriteLine($"RESULT {name} {median:F3}");
+            var (wall, cpu) = Measure(run, repeats);
+            Console.WriteLine($"RESULT {name} {wall:F3}");
+            if (cpu is { } c) Console.WriteLine($"RESULT cpu:{name} {c:F3}");
         }
         return 0;
     }
 
-    /// <summary>Runs once to warm up, then <paramref name="repeats"/> times; returns the median µs per op.</summary>
-    private static double Measure(Func<double> run, int repeats)
+    /// <summary>Runs once to warm up, then <paramref name="repeats"/> times; returns the median µs per op of each clock.</summary>
+    private static (double Wall, double? Cpu) Measure(Func<Timing> run, int repeats)
     {
         run();
-        var samples = new double[repeats];
+        var samples = new Timing[repeats];
         for (var i = 0; i < repeats; i++) samples[i] = run();
-        Array.Sort(samples);
-        return samples[repeats / 2];
+        var wall = samples.Select(t => t.Wall).Order().ElementAt(repeats / 2);
+        double? cpu = samples[0].ThreadCpu == null ? null : samples.Select(t => t.ThreadCpu!.Value).Order().ElementAt(repeats / 2);
+        return (wall, cpu);
     }
 
     /// <summary>Mean microseconds per iteration of <paramref name="body"/> over <paramref name="count"/> iterations.</summary>
