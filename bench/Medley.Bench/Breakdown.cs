@@ -11,10 +11,13 @@ public static class Breakdown
 {
     public static readonly (string Name, Func<Timing> Run)[] All =
     {
+        ("tensor_add_dispose", () => Benchmarks.All[1].Run()),
         ("raw_add_free", RawAddFree),
         ("raw_add_free_batched1000", RawBatched),
         ("raw_add_free_no_cctor", RawAddFreeBare),
         ("wrapper_alloc_dispose", WrapperOnly),
+        ("object_with_finalizer", ObjectWithFinalizer),
+        ("object_without_finalizer", ObjectWithoutFinalizer),
         ("raw_add_free_fnptr", () => RawFunctionPointers(suppressTransition: false)),
         ("raw_add_free_fnptr_suppress_free", () => RawFunctionPointers(suppressTransition: true)),
     };
@@ -78,6 +81,43 @@ public static class Breakdown
             for (var i = 0; i < held.Length; i++) held[i] = NativeMethods.mdl_add(ha, hb, 1);
             for (var i = 0; i < held.Length; i++) NativeMethods.mdl_free(held[i]);
         }
+        return clock.PerOp(Benchmarks.TinyOps);
+    }
+
+    private sealed class Finalizable
+    {
+        public IntPtr Handle;
+        ~Finalizable() => Handle = IntPtr.Zero;
+    }
+
+    private sealed class Plain
+    {
+        public IntPtr Handle;
+    }
+
+    // What the finalizer (the last-resort free) costs a wrapper: allocation through the finalizable path plus
+    // GC.SuppressFinalize, against the same object without a finalizer.
+    private static Timing ObjectWithFinalizer()
+    {
+        var clock = OpClock.Start();
+        for (var i = 0; i < Benchmarks.TinyOps; i++)
+        {
+            var o = new Finalizable { Handle = (IntPtr)i };
+            GC.SuppressFinalize(o);
+        }
+        return clock.PerOp(Benchmarks.TinyOps);
+    }
+
+    private static Timing ObjectWithoutFinalizer()
+    {
+        var clock = OpClock.Start();
+        var keep = IntPtr.Zero;
+        for (var i = 0; i < Benchmarks.TinyOps; i++)
+        {
+            var o = new Plain { Handle = (IntPtr)i };
+            keep ^= o.Handle;
+        }
+        GC.KeepAlive(keep);
         return clock.PerOp(Benchmarks.TinyOps);
     }
 
