@@ -47,4 +47,18 @@ public sealed class AblateTests
 
         Assert.Throws<ArgumentException>(() => AblationRunner.Run(data.Spec, Configs.LabOnly(1), data.Path_("abl2"), splits));
     }
+
+    [Fact]
+    public void SharedCompareConfigDropsKeysAMethodDoesNotHave()
+    {
+        var shared = Configs.Cmap(1, "model.use_vit=false", "model.cmt_heads=4");
+        shared.Method = "lab-only";
+        var (config, ignored) = CrossValidation.WithoutForeignKeys(shared);
+        Assert.Contains("use_vit", ignored);
+        Assert.Contains("cmt_heads", ignored);
+        Assert.DoesNotContain("dim", ignored);
+        Assert.Equal("16", config.Model["dim"]);
+        Assert.False(config.Model.ContainsKey("use_vit"));
+        Assert.True(shared.Model.ContainsKey("use_vit")); // the shared config is not changed
+    }
 }
