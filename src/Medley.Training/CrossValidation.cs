@@ -20,7 +20,9 @@ public static class CrossValidation
     public static SplitFile Splits(string specPath, int seed, int folds, int repeats) =>
         Splitter.KFold(MultimodalDataset.Open(specPath), seed, folds, repeats);
 
-    public static JsonObject Run(string specPath, RunConfig config, string outDir, SplitFile splits, Func<string, TrainerHooks>? hooks = null)
+    /// <param name="afterEvaluation">Called per fold (repeat, fold, the trained run) while the model is alive (robustness sweeps).</param>
+    public static JsonObject Run(string specPath, RunConfig config, string outDir, SplitFile splits, Func<string, TrainerHooks>? hooks = null,
+        Action<int, int, TrainedRun>? afterEvaluation = null)
     {
         var runs = new JsonArray();
         var perMetric = new Dictionary<string, List<double>>();
@@ -35,6 +37,7 @@ public static class CrossValidation
             {
                 Split = (splits, split.Name),
                 Hooks = hooks?.Invoke($"{config.Method} r{repeat} f{fold}") ?? new TrainerHooks(),
+                AfterEvaluation = afterEvaluation == null ? null : trained => afterEvaluation(repeat, fold, trained),
             });
             var test = (JsonObject)outcome.Metrics!["test"]!.DeepClone();
             runs.Add(new JsonObject { ["repeat"] = repeat, ["fold"] = fold, ["run"] = Path.GetFileName(runDir), ["test"] = test });
@@ -65,46 +68,37 @@ public static class CrossValidation
         return result;
     }
 
-    /// <summary>Runs each method's CV on the same splits into outDir/&lt;method&gt;/ and writes comparison.json.</summary>
+    /// <summary>
+    /// Runs each method's CV on the same splits into outDir/&lt;method&gt;/ and writes comparison.json (kind "compare",
+    /// the first method is the reference of the paired t-tests; format in <see cref="Experiments.ComparisonFile"/>).
+    /// One config file serves all methods: model keys a method does not have are left out for it (and listed as
+    /// "ignored_keys"); --set overrides were already checked against every method.
+    /// </summary>
     public static JsonObject Compare(string specPath, IReadOnlyList<RunConfig> configs, string outDir, SplitFile splits, Func<string, TrainerHooks>? hooks = null)
     {
         Directory.CreateDirectory(outDir);
         AtomicFile.Write(Path.Combine(outDir, "split.json"), tmp => splits.Save(tmp));
-        var results = configs.Select(c => (Method: c.Method!, Cv: Run(specPath, c, Path.Combine(outDir, c.Method!), splits, hooks))).ToList();
-        var methods = new JsonObject();
-        foreach (var (method, cv) in results)
-            methods[method] = new JsonObject { ["runs"] = cv["runs"]!.DeepClone(), ["summary"] = cv["summary"]!.DeepClone() };
-        var tests = new JsonObject();
-        var reference = results[0];
-        foreach (var (method, cv) in results.Skip(1))
+        var compared = new List<Experiments.ComparedMethod>();
+        foreach (var c in configs)
         {
-            var perMetric = new JsonObject();
-            foreach (var metric in ((JsonObject)reference.Cv["summary"]!).Select(kv => kv.Key))
-            {
-                var a = FoldValues(reference.Cv, metric);
-                var b = FoldValues(cv, metric);
-                if (a == null || b == null || a.Count < 2) continue;
-                var t = PairedTests.TTest(b, a);
-                perMetric[metric] = new JsonObject
-                {
-                    ["mean_difference"] = b.Zip(a, (x, y) => x - y).Average(),
-                    ["t"] = Finite(t.Statistic),
-                    ["df"] = t.DegreesOfFreedom,
-                    ["p_value"] = Finite(t.PValue),
-                };
-            }
-            tests[method] = perMetric;
+            var (config, ignored) = WithoutForeignKeys(c);
+            var dir = Path.Combine(outDir, config.Method!);
+            compared.Add(new Experiments.ComparedMethod(config.Method!, Run(specPath, config, dir, splits, hooks), dir) { IgnoredKeys = ignored });
         }
-        var comparison = new JsonObject
-        {
-            ["reference"] = reference.Method,
-            ["folds"] = splits.Folds,
-            ["repeats"] = splits.Repeats,
-            ["methods"] = methods,
-            ["paired_t_tests"] = tests,
-        };
-        AtomicFile.WriteAllText(Path.Combine(outDir, "comparison.json"), comparison.ToJsonString(Indented));
+        var comparison = Experiments.ComparisonFile.Build("compare", compared, splits.Folds, splits.Repeats);
+        Experiments.ComparisonFile.Write(Path.Combine(outDir, "comparison.json"), comparison);
         return comparison;
+    }
+
+    /// <summary>The config without the model keys its method does not know, and those keys.</summary>
+    public static (RunConfig Config, IReadOnlyList<string> Ignored) WithoutForeignKeys(RunConfig config)
+    {
+        var keys = MethodRegistry.Get(config.Method!).ConfigKeys;
+        var ignored = config.Model.Keys.Where(k => !keys.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        if (ignored.Count == 0) return (config, ignored);
+        var copy = config.Clone();
+        foreach (var k in ignored) copy.Model.Remove(k);
+        return (copy, ignored);
     }
 
     private static List<double>? FoldValues(JsonObject cv, string metric)

@@ -21,7 +21,13 @@ public sealed record RunRequest(string SpecPath, RunConfig Config, string RunDir
     public (SplitFile File, string Name)? Split { get; init; }
     public TrainerHooks Hooks { get; init; } = new();
     public ITrainingStrategy? Strategy { get; init; }
+    /// <summary>Called after the test evaluation with the trained model (best weights) while it is still alive: experiments
+    /// (robustness sweeps) evaluate the same model again on corrupted test inputs.</summary>
+    public Action<TrainedRun>? AfterEvaluation { get; init; }
 }
+
+/// <summary>A finished run's model and data, handed to <see cref="RunRequest.AfterEvaluation"/>.</summary>
+public sealed record TrainedRun(TrainRun.Prepared Prepared, MedleyModel Model, int[] TestRows, JsonObject Metrics);
 
 /// <summary>
 /// One complete training run into a run directory (docs/runs.md): opens the dataset, makes or takes the split, fits
@@ -57,9 +63,11 @@ public static class TrainRun
             var valLoader = prepared.Split.Validation.Length > 0 ? Loader(prepared.Dataset, prepared.Split.Validation, o, train: false) : null;
             var result = trainer.Fit(trainLoader, valLoader, runDir, request.Resume, request.Hooks);
             if (result.Interrupted) return new RunOutcome(runDir, null, result);
-            var test = Loader(prepared.Dataset, prepared.Split.Test.Length > 0 ? prepared.Split.Test : prepared.Split.Validation, o, train: false);
+            var testRows = prepared.Split.Test.Length > 0 ? prepared.Split.Test : prepared.Split.Validation;
+            var test = Loader(prepared.Dataset, testRows, o, train: false);
             var metrics = RunEvaluation.Evaluate(model, prepared.Inputs, test, prepared.Method, prepared.Task, prepared.Classes,
                 prepared.Evaluation, runDir, result);
+            request.AfterEvaluation?.Invoke(new TrainedRun(prepared, model, testRows, metrics));
             return new RunOutcome(runDir, metrics, result);
         }
         catch

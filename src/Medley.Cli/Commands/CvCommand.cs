@@ -42,16 +42,29 @@ internal static class CvCommand
             else
             {
                 var comparison = CrossValidation.Compare(spec, configs, outDir, splits, hooks);
-                foreach (var (method, node) in (JsonObject)comparison["methods"]!) PrintSummary(method, (JsonObject)node!["summary"]!);
-                foreach (var (method, node) in (JsonObject)comparison["paired_t_tests"]!)
-                    foreach (var (metric, t) in (JsonObject)node!)
-                        Console.WriteLine(FormattableString.Invariant(
-                            $"  {method} vs {methods[0]} {metric}: Δ {t!["mean_difference"]!.GetValue<double>():+0.0000;-0.0000}, p = {(t["p_value"] is { } p ? p.GetValue<double>().ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}"));
+                PrintComparison(comparison);
             }
             Console.WriteLine($"results: {outDir}");
             return 0;
         });
         return command;
+    }
+
+    internal static void PrintComparison(JsonObject comparison)
+    {
+        var reference = comparison["reference"]!.GetValue<string>();
+        foreach (var m in comparison["methods"]!.AsArray())
+        {
+            var name = m!["name"]!.GetValue<string>();
+            if (m["ignored_keys"] is JsonArray ignored)
+                Console.WriteLine($"{name}: ignored model keys it does not have: {string.Join(", ", ignored.Select(k => k!.GetValue<string>()))}");
+            PrintSummary(name, (JsonObject)m["summary"]!);
+        }
+        foreach (var m in comparison["methods"]!.AsArray())
+            if (m!["ttest"] is JsonObject tests)
+                foreach (var (metric, t) in tests)
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"  {m["name"]} vs {reference} {metric}: Δ {t!["mean_difference"]!.GetValue<double>():+0.0000;-0.0000}, t = {t["t"]!.GetValue<double>():F2}, p = {t["p"]!.GetValue<double>():G3}"));
     }
 
     private static void PrintSummary(string method, JsonObject summary)
