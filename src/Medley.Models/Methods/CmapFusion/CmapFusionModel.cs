@@ -47,7 +47,7 @@ public sealed class CmapFusionModel : MedleyModel
         else
         {
             if (config.ImageKeep != null) VitImageEncoder.CheckKeep(config.ImageKeep, d, "image");
-            imageEncoder = new CnnImageEncoder(config.InChannels, config.CnnChannels, config.ImageKeep?.Length ?? d);
+            imageEncoder = new CnnImageEncoder(config.InChannels, config.CnnChannels, config.ImageKeep?.Length ?? d, config.CnnGrid);
         }
         if (config.LabKeep != null) VitImageEncoder.CheckKeep(config.LabKeep, d, "lab");
         var dI = imageEncoder.OutputDim;

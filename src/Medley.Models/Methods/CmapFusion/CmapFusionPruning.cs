@@ -38,7 +38,7 @@ public sealed record PruningReport(
 /// <summary>
 /// Structured pruning after training (METHODS.md §1.3): feature dims that SmartTrim kept in fewer than
 /// <c>threshold</c> of the samples are removed for real. The pruned model reads narrower F_I/F_L: the CNN
-/// projection / lab encoders' last layers lose rows, SmartTrim's W_s loses rows and columns, CMT's q/k/v
+/// projections (F_I and tokens, with the tokens' position embedding) / lab encoders' last layers lose rows, SmartTrim's W_s loses rows and columns, CMT's q/k/v
 /// projections (or the concatenation MLP) lose input columns. Its outputs equal the original's with those dims
 /// forced off (<see cref="CmapFusionModel.ForceKeep"/>).
 /// </summary>
@@ -127,7 +127,9 @@ public static class CmapFusionPruning
 
     private static Tensor Slice(string name, Tensor t, Tensor image, Tensor lab, Tensor all) => name switch
     {
-        "image_encoder.proj.weight" or "image_encoder.proj.bias" => t.IndexSelect(0, image),
+        "image_encoder.proj.weight" or "image_encoder.proj.bias" or "image_encoder.token_proj.weight"
+            or "image_encoder.token_proj.bias" => t.IndexSelect(0, image),
+        "image_encoder.token_pos" => t.IndexSelect(1, image),
         "lab_encoder.fc2.weight" or "lab_encoder.fc2.bias" or "lab_steps.fc2.weight" or "lab_steps.fc2.bias" => t.IndexSelect(0, lab),
         "smart_trim.score.weight" => t.IndexSelect(0, all).IndexSelect(1, all),
         "smart_trim.score.bias" => t.IndexSelect(0, all),
