@@ -82,6 +82,12 @@ public sealed record CmapFusionConfig
     /// <summary>§1.3 structured pruning: the lab feature dims kept (indices into [0, d)); null = all.</summary>
     public int[]? LabKeep { get; init; }
 
+    /// <summary>
+    /// Structured pruning: the training-set mean importance S of every dim removed so far. SmartTrim keeps them in its
+    /// threshold statistics as constants, so the pruned model masks like the original (null = none removed).
+    /// </summary>
+    public double[]? RemovedImportance { get; init; }
+
     /// <summary>Effective lab MLP width.</summary>
     public int LabHiddenDim => LabHidden ?? Dim;
 
