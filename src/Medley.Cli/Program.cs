@@ -17,6 +17,7 @@ root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(MethodsCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(PruneCommand.Create());
 return CliErrors.Run(() =>
 {
     var parsed = root.Parse(args);
