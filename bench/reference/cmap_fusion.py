@@ -39,22 +39,27 @@ class ViTImageEncoder(nn.Module):
 
 
 class CnnImageEncoder(nn.Module):
-    """Small CNN for the 'no ViT' ablation: three stride-2 3x3 conv + ReLU stages, a 1x1 projection to d;
-    F_I = spatial mean, the projection's spatial positions are the patch tokens."""
+    """Small CNN for the 'no ViT' ablation: three stride-2 3x3 conv + ReLU stages, adaptive average pooling to a
+    grid x grid map; F_I = Linear(flatten(map)) (keeps where things are, unlike a spatial mean), the tokens are a
+    1x1 projection of each grid cell plus a learned per-cell position embedding."""
 
     def __init__(self, cfg):
         super().__init__()
         c = cfg["cnn_channels"]
+        g = cfg.get("cnn_grid", 4)
+        self.grid = g
         self.features = nn.Sequential(
             nn.Conv2d(cfg["in_channels"], c[0], 3, 2, 1), nn.ReLU(),
             nn.Conv2d(c[0], c[1], 3, 2, 1), nn.ReLU(),
             nn.Conv2d(c[1], c[2], 3, 2, 1), nn.ReLU())
-        self.proj = nn.Conv2d(c[2], cfg["dim"], 1)
+        self.proj = nn.Linear(c[2] * g * g, cfg["dim"])
+        self.token_proj = nn.Conv2d(c[2], cfg["dim"], 1)
+        self.token_pos = nn.Parameter(torch.randn(g * g, cfg["dim"]) * 0.02)
 
     def forward(self, x):
-        x = self.proj(self.features(x))
-        tokens = x.flatten(2).transpose(1, 2)
-        return tokens.mean(1), tokens
+        m = nn.functional.adaptive_avg_pool2d(self.features(x), self.grid)
+        tokens = self.token_proj(m).flatten(2).transpose(1, 2) + self.token_pos
+        return self.proj(m.flatten(1)), tokens
 
 
 class LabMlpEncoder(nn.Module):

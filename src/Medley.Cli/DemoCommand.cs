@@ -1,107 +1,110 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Medley.Cli.Demo;
-using Medley.Torch;
-using Medley.Torch.NN;
-using Medley.Torch.Optim;
-using Medley.Torch.Serialization;
+using Medley.Data.Synthetic;
+using Medley.Evaluation.Reporting;
+using Medley.Training;
 
 namespace Medley.Cli;
 
 /// <summary>
-/// `medley demo`: trains image-only, lab-only and fused models on an in-memory problem that needs both modalities,
-/// and writes metrics.json plus the fused model's weights into the run directory.
+/// `medley demo [--out runs/demo] [--seed 0] [--quick]`: the product in one command. Synthesises a small image + lab
+/// data set whose label is (blob position in the image) XOR (sign of a lab value), so neither modality alone beats
+/// chance; cross-validates CMAP-Fusion against the image-only and lab-only baselines on the same folds; writes the
+/// comparison and report.html into the run folder (docs/runs.md) and prints where the report is. Layout: data/,
+/// CMAP-Fusion's folds r0_fK/ and cv_metrics.json at the top, image-only/ and lab-only/ CV folders, comparison.json.
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create()
     {
-        var epochs = new Option<int>("--epochs") { Description = "training epochs per model", DefaultValueFactory = _ => 10 };
-        var seed = new Option<int>("--seed") { Description = "seed for data, initialisation and batch order", DefaultValueFactory = _ => 7 };
-        var samples = new Option<int>("--samples") { Description = "synthetic samples (70% train, 30% test)", DefaultValueFactory = _ => 800 };
-        var output = new Option<string>("--out") { Description = "run directory to write", DefaultValueFactory = _ => "runs/demo" };
-        var command = new Command("demo", "Train image-only, lab-only and fused models on synthetic data whose label needs both modalities.")
+        var output = new Option<string>("--out") { Description = "Run folder to write (data/, one folder per method, comparison.json, report.html).", DefaultValueFactory = _ => "runs/demo" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the data, the folds and the training.", DefaultValueFactory = _ => 0 };
+        var quick = new Option<bool>("--quick") { Description = "A tiny, fast version (smoke test of the whole pipeline; the figures mean little)." };
+        var command = new Command("demo", "Synthesise an image + lab data set whose label needs both, cross-validate CMAP-Fusion against image-only and lab-only, write the report.")
         {
-            epochs, seed, samples, output,
+            output, seed, quick,
         };
-        command.SetAction(parse => Run(parse.GetValue(epochs), parse.GetValue(seed), parse.GetValue(samples), parse.GetValue(output)!));
+        command.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(quick) ? DemoPlan.Quick : DemoPlan.Full));
         return command;
     }
 
-    private static int Run(int epochs, int seed, int samples, string outDir)
+    internal static int Run(string outDir, int seed, DemoPlan plan)
     {
-        if (epochs < 1) throw new ArgumentException($"--epochs must be at least 1 (got {epochs}).");
-        if (samples < 20) throw new ArgumentException($"--samples must be at least 20 (got {samples}).");
-        Console.WriteLine($"Synthesising {samples} samples: 32×32 image + {ToyFusionData.LabCount} labs; label = (square on the right) XOR (lab_0 > 0).");
-        using var data = ToyFusionData.Generate(samples, seed);
-        var trainCount = samples * 7 / 10;
-        var results = new Dictionary<string, double>();
-        Dictionary<string, Tensor>? fusedWeights = null;
-        foreach (var inputs in new[] { DemoInputs.ImageOnly, DemoInputs.LabOnly, DemoInputs.Fusion })
-        {
-            Engine.ManualSeed((ulong)seed);
-            using var model = new ToyFusionModel(inputs);
-            var clock = Stopwatch.StartNew();
-            var accuracy = Train(model, data, trainCount, epochs, seed, inputs.ToString());
-            results[inputs.ToString()] = accuracy;
-            Console.WriteLine($"  {inputs,-9} test accuracy {accuracy:P1}  ({clock.Elapsed.TotalSeconds:F1} s)");
-            if (inputs == DemoInputs.Fusion)
-            {
-                fusedWeights = model.StateDict();
-                foreach (var t in fusedWeights.Values) t.DetachFromScope();
-            }
-        }
+        if (seed < 0) throw new ArgumentException($"--seed must be 0 or more (got {seed}).");
+        if (File.Exists(Path.Combine(outDir, "comparison.json")))
+            throw new ArgumentException($"{outDir} already holds a finished demo; choose another --out or delete it.");
+        var clock = Stopwatch.StartNew();
 
-        Directory.CreateDirectory(outDir);
-        SafeTensors.Save(Path.Combine(outDir, "fusion_model.safetensors"), fusedWeights!);
-        foreach (var t in fusedWeights!.Values) t.Dispose();
-        var metrics = new { task = "xor(image side, lab sign)", samples, train = trainCount, test = samples - trainCount, epochs, seed, test_accuracy = results };
-        var metricsPath = Path.Combine(outDir, "metrics.json");
-        File.WriteAllText(metricsPath + ".tmp", JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(metricsPath + ".tmp", metricsPath, overwrite: true);
-        Console.WriteLine($"Wrote {metricsPath} and {Path.Combine(outDir, "fusion_model.safetensors")}.");
-        Console.WriteLine("Neither modality alone beats chance; fusing them does — the problem Medley's fusion methods address.");
+        var dataDir = Path.Combine(outDir, "data");
+        Console.WriteLine($"[1/3] synthesising {plan.Samples} samples into {dataDir}: 32×32 image + labs; label = (blob position) XOR (crp sign)");
+        var data = SyntheticDataset.Generate(Path.GetFullPath(dataDir), new SynthOptions
+        {
+            Samples = plan.Samples, Seed = (ulong)seed, Xor = true, Modalities = new[] { SynthModalities.Image, SynthModalities.Labs },
+        });
+
+        Console.WriteLine($"[2/3] {plan.Folds}-fold cross-validation of {string.Join(", ", DemoPlan.Methods)} (same folds; up to {plan.Epochs} epochs each)");
+        var configs = DemoPlan.Methods.Select(m => plan.Config(m, seed, data.SpecPath)).ToList();
+        var splits = CrossValidation.Splits(data.SpecPath, seed, plan.Folds, 1);
+        var comparison = CrossValidation.Compare(data.SpecPath, configs, outDir, splits,
+            title => new TrainerHooks { Progress = new PlainProgress(Console.Out), Title = title });
+        AddEfficiency(outDir, comparison);
+        PromoteReference(outDir, DemoPlan.Methods[0]);
+
+        Console.WriteLine("[3/3] writing the report");
+        var report = RunReport.Write(outDir, options: new RunReportOptions { Title = "Medley demo: CMAP-Fusion vs single-modality baselines on synthetic XOR data", TSneSeed = seed });
+
+        Console.WriteLine();
+        Console.WriteLine($"test accuracy over {plan.Folds} folds (mean ± std):");
+        foreach (var method in DemoPlan.Methods)
+        {
+            var s = comparison["methods"]![method]!["summary"]!["accuracy"]!;
+            Console.WriteLine(FormattableString.Invariant($"  {method,-12} {s["mean"]!.GetValue<double>():F3} ± {s["std"]?.GetValue<double>() ?? double.NaN:F3}"));
+        }
+        Console.WriteLine($"neither modality alone beats chance (0.5); CMAP-Fusion combines them. {report.Figures.Count} figures, {clock.Elapsed.TotalMinutes:F1} min.");
+        Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(outDir, "report.html"))}");
         return 0;
     }
 
-    private static double Train(ToyFusionModel model, ToyFusionData data, int trainCount, int epochs, int seed, string name)
+    /// <summary>
+    /// Moves CMAP-Fusion's folds (r0_fK/, cv_metrics.json, config.yaml) from outDir/cmap-fusion/ up into the run folder:
+    /// the report reads per-fold curves, ROC, confusion matrices, t-SNE and importances from the folder it is given,
+    /// so the demo's report shows them for CMAP-Fusion beside the comparison of all three methods.
+    /// </summary>
+    private static void PromoteReference(string outDir, string method)
     {
-        const int batchSize = 32;
-        using var optimizer = new AdamW(model.Parameters(), learningRate: 3e-3, weightDecay: 1e-4);
-        var order = Enumerable.Range(0, trainCount).ToArray();
-        var rng = new Random(seed);
-        for (var epoch = 1; epoch <= epochs; epoch++)
-        {
-            model.Train();
-            rng.Shuffle(order);
-            double lossSum = 0;
-            var batches = 0;
-            for (var start = 0; start < trainCount; start += batchSize)
-            {
-                using var scope = DisposeScope.Enter();
-                var index = Tensor.From(order[start..Math.Min(start + batchSize, trainCount)].Select(i => (long)i).ToArray());
-                var logits = model.Forward(data.Images.IndexSelect(0, index), data.Labs.IndexSelect(0, index));
-                var loss = Functional.CrossEntropy(logits, data.Labels.IndexSelect(0, index));
-                optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step();
-                lossSum += loss.Item();
-                batches++;
-            }
-            if (epoch == epochs || epoch % 4 == 0)
-                Console.WriteLine($"    {name} epoch {epoch,2}/{epochs}: train loss {lossSum / batches:F4}");
-        }
-        return Evaluate(model, data, trainCount);
+        var from = Path.Combine(outDir, method);
+        foreach (var dir in Directory.GetDirectories(from)) Directory.Move(dir, Path.Combine(outDir, Path.GetFileName(dir)));
+        foreach (var file in new[] { "cv_metrics.json", "config.yaml" })
+            if (File.Exists(Path.Combine(from, file))) File.Move(Path.Combine(from, file), Path.Combine(outDir, file), overwrite: true);
+        if (!Directory.EnumerateFileSystemEntries(from).Any()) Directory.Delete(from);
     }
 
-    private static double Evaluate(ToyFusionModel model, ToyFusionData data, int trainCount)
+    /// <summary>
+    /// Adds each method's mean efficiency over its folds (params, FLOPs, latency from the folds' metrics.json) to
+    /// comparison.json, so the report's efficiency table and accuracy-vs-FLOPs plot have their data.
+    /// </summary>
+    private static void AddEfficiency(string outDir, JsonObject comparison)
     {
-        model.Eval();
-        using var scope = DisposeScope.Enter();
-        using var noGrad = Engine.NoGrad();
-        var test = Tensor.Arange(trainCount, data.Count);
-        var predicted = model.Forward(data.Images.IndexSelect(0, test), data.Labs.IndexSelect(0, test)).Argmax(1);
-        return predicted.Eq(data.Labels.IndexSelect(0, test)).To(DType.Float64).Mean().Item();
+        foreach (var (method, node) in (JsonObject)comparison["methods"]!)
+        {
+            var sums = new Dictionary<string, (double Sum, int Count)>();
+            foreach (var dir in Directory.GetDirectories(Path.Combine(outDir, method)).Where(d => Path.GetFileName(d).StartsWith("r", StringComparison.Ordinal)))
+            {
+                var path = Path.Combine(dir, "metrics.json");
+                if (!File.Exists(path) || JsonNode.Parse(File.ReadAllText(path))?["efficiency"] is not JsonObject eff) continue;
+                foreach (var (k, v) in eff)
+                    if (v is JsonValue jv && jv.TryGetValue<double>(out var d))
+                        sums[k] = sums.TryGetValue(k, out var s) ? (s.Sum + d, s.Count + 1) : (d, 1);
+            }
+            if (sums.Count == 0) continue;
+            var mean = new JsonObject();
+            foreach (var (k, (sum, count)) in sums) mean[k] = sum / count;
+            node!["efficiency"] = mean;
+        }
+        AtomicFile.WriteAllText(Path.Combine(outDir, "comparison.json"), comparison.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -19,6 +19,7 @@ root.Subcommands.Add(MethodsCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(AblateCommand.Create());
+root.Subcommands.Add(PruneCommand.Create());
 return CliErrors.Run(() =>
 {
     var parsed = root.Parse(args);

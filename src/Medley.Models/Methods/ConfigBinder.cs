@@ -59,15 +59,17 @@ public static class ConfigBinder
         try
         {
             if (target == typeof(string)) return value.ToString();
-            if (target == typeof(int[]))
+            if (target == typeof(int[]) || target == typeof(double[]))
             {
+                var element = target == typeof(int[]) ? typeof(int) : typeof(double);
                 IEnumerable<object?> items = value switch
                 {
                     string text => text.Trim().TrimStart('[').TrimEnd(']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     System.Collections.IEnumerable list => list.Cast<object?>(),
                     _ => throw new FormatException(),
                 };
-                return items.Select(v => (int)Convert(v, typeof(int), key, method)!).ToArray();
+                var converted = items.Select(v => Convert(v, element, key, method)!).ToList();
+                return element == typeof(int) ? converted.Cast<int>().ToArray() : converted.Cast<double>().ToArray();
             }
             if (value is string text2)
             {
@@ -90,7 +92,7 @@ public static class ConfigBinder
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
         return t == typeof(int) ? "an integer" : t == typeof(double) ? "a number" : t == typeof(bool) ? "true or false"
-            : t == typeof(int[]) ? "a list of integers like [32, 64, 128]" : "a string";
+            : t == typeof(int[]) ? "a list of integers like [32, 64, 128]" : t == typeof(double[]) ? "a list of numbers like [0.1, 0.2]" : "a string";
     }
 
     private static int Distance(string a, string b)

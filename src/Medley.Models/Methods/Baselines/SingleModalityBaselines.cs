@@ -20,6 +20,7 @@ public sealed record ImageOnlyConfig
     public int Dim { get; init; } = 768;
     public int InChannels { get; init; } = 3;
     public int[] CnnChannels { get; init; } = { 32, 64, 128 };
+    public int CnnGrid { get; init; } = 4;
     public double VitDropout { get; init; }
     public bool UseVit { get; init; } = true;
     public string? PretrainedVit { get; init; }
@@ -48,7 +49,7 @@ public sealed class ImageOnlyModel : MedleyModel
             throw new ArgumentException($"image-only: the ViT encoder takes 3-channel images, 'in_channels' is {config.InChannels} (set use_vit=false for the CNN).");
         imageEncoder = config.UseVit
             ? new VitImageEncoder(config.ImageSize, config.PatchSize, config.VitLayers, config.VitHeads, config.Dim, config.VitMlpDim, config.VitDropout)
-            : new CnnImageEncoder(config.InChannels, config.CnnChannels, config.Dim);
+            : new CnnImageEncoder(config.InChannels, config.CnnChannels, config.Dim, config.CnnGrid);
         head = new BottleneckHead(config.Dim, config.NumClasses);
     }
 

@@ -43,6 +43,9 @@ public sealed record CmapFusionConfig
     /// <summary>§1.9: stage widths of the small CNN that replaces the ViT in the "no ViT" ablation (a Medley choice).</summary>
     public int[] CnnChannels { get; init; } = { 32, 64, 128 };
 
+    /// <summary>Side of the grid the "no ViT" CNN pools to before its projection (a Medley choice; keeps position).</summary>
+    public int CnnGrid { get; init; } = 4;
+
     /// <summary>Dropout inside the ViT (the paper gives none).</summary>
     public double VitDropout { get; init; }
 
@@ -79,6 +82,12 @@ public sealed record CmapFusionConfig
     /// <summary>§1.3 structured pruning: the lab feature dims kept (indices into [0, d)); null = all.</summary>
     public int[]? LabKeep { get; init; }
 
+    /// <summary>
+    /// Structured pruning: the training-set mean importance S of every dim removed so far. SmartTrim keeps them in its
+    /// threshold statistics as constants, so the pruned model masks like the original (null = none removed).
+    /// </summary>
+    public double[]? RemovedImportance { get; init; }
+
     /// <summary>Effective lab MLP width.</summary>
     public int LabHiddenDim => LabHidden ?? Dim;
 
@@ -114,6 +123,7 @@ public sealed record CmapFusionConfig
         else
         {
             Positive(InChannels, "in_channels");
+            if (CnnGrid < 1 || CnnGrid > 16) throw new ArgumentException($"cmap-fusion: 'cnn_grid' must be in [1, 16], got {CnnGrid}.");
             if (CnnChannels.Length != 3 || CnnChannels.Any(c => c <= 0))
                 throw new ArgumentException($"cmap-fusion: 'cnn_channels' must be three positive widths, got [{string.Join(", ", CnnChannels)}].");
         }

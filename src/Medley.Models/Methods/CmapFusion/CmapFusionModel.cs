@@ -47,14 +47,14 @@ public sealed class CmapFusionModel : MedleyModel
         else
         {
             if (config.ImageKeep != null) VitImageEncoder.CheckKeep(config.ImageKeep, d, "image");
-            imageEncoder = new CnnImageEncoder(config.InChannels, config.CnnChannels, config.ImageKeep?.Length ?? d);
+            imageEncoder = new CnnImageEncoder(config.InChannels, config.CnnChannels, config.ImageKeep?.Length ?? d, config.CnnGrid);
         }
         if (config.LabKeep != null) VitImageEncoder.CheckKeep(config.LabKeep, d, "lab");
         var dI = imageEncoder.OutputDim;
         var dL = config.LabKeep?.Length ?? d;
         labEncoder = new LabMlpEncoder(config.LabSteps, config.LabVariables, config.LabHiddenDim, dL);
         if (config.UseCmt && config.CmtForm == "tokens") labSteps = new LabStepEncoder(config.LabVariables, d, dL);
-        if (config.UseSmartTrim) smartTrim = new SmartTrim(dI + dL, config.Gamma);
+        if (config.UseSmartTrim) smartTrim = new SmartTrim(dI + dL, config.Gamma, config.RemovedImportance);
         if (config.UseCmt) cmt = new CrossModalTransformer(dI, dL, d, config.CmtHeads, config.ImageKeep);
         else concatFusion = new ConcatFusion(dI + dL, d);
         head = new BottleneckHead(d, config.NumClasses);

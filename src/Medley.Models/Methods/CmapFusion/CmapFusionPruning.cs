@@ -6,6 +6,7 @@ namespace Medley.Models.Methods.CmapFusion;
 public sealed class MaskUsage
 {
     private double[]? _kept;
+    private double[]? _importance;
 
     /// <summary>Samples seen.</summary>
     public long Samples { get; private set; }
@@ -23,6 +24,44 @@ public sealed class MaskUsage
         Samples += mask.Size(0);
     }
 
+    private double[]? _features;
+
+    /// <summary>Adds a (B, width) mask, SmartTrim's importance S and its input F_cat for the same samples.</summary>
+    public void Add(Tensor mask, Tensor importance, Tensor features)
+    {
+        if (features.Dim != 2 || features.Size(0) != mask.Size(0) || features.Size(1) != mask.Size(1))
+            throw new ArgumentException($"MaskUsage: features {features.Describe()} do not match the mask {mask.Describe()}.");
+        using (var scope = DisposeScope.Enter())
+        {
+            var sums = features.Detach().To(DType.Float64).Sum(0).ToArray<double>();
+            _features ??= new double[sums.Length];
+            for (var i = 0; i < sums.Length; i++) _features[i] += sums[i];
+        }
+        Add(mask, importance);
+    }
+
+    /// <summary>Mean F_cat of each dim (null when features were not added).</summary>
+    public double[]? MeanFeatures =>
+        _features == null || Samples == 0 ? null : _features.Select(v => v / Samples).ToArray();
+
+    /// <summary>Adds a (B, width) mask and SmartTrim's importance S for the same samples.</summary>
+    public void Add(Tensor mask, Tensor importance)
+    {
+        if (importance.Dim != 2 || importance.Size(0) != mask.Size(0) || importance.Size(1) != mask.Size(1))
+            throw new ArgumentException($"MaskUsage: importance {importance.Describe()} does not match the mask {mask.Describe()}.");
+        using (var scope = DisposeScope.Enter())
+        {
+            var sums = importance.Detach().To(DType.Float64).Sum(0).ToArray<double>();
+            _importance ??= new double[sums.Length];
+            for (var i = 0; i < sums.Length; i++) _importance[i] += sums[i];
+        }
+        Add(mask);
+    }
+
+    /// <summary>Mean importance S of each dim (null when only masks were added).</summary>
+    public double[]? MeanImportance =>
+        _importance == null || Samples == 0 ? null : _importance.Select(v => v / Samples).ToArray();
+
     /// <summary>Fraction of samples in which each dim was kept.</summary>
     public double[] KeepRates =>
         _kept == null ? throw new InvalidOperationException("MaskUsage: no masks were added.") : _kept.Select(k => k / Samples).ToArray();
@@ -38,7 +77,7 @@ public sealed record PruningReport(
 /// <summary>
 /// Structured pruning after training (METHODS.md §1.3): feature dims that SmartTrim kept in fewer than
 /// <c>threshold</c> of the samples are removed for real. The pruned model reads narrower F_I/F_L: the CNN
-/// projection / lab encoders' last layers lose rows, SmartTrim's W_s loses rows and columns, CMT's q/k/v
+/// projections (F_I and tokens, with the tokens' position embedding) / lab encoders' last layers lose rows, SmartTrim's W_s loses rows and columns, CMT's q/k/v
 /// projections (or the concatenation MLP) lose input columns. Its outputs equal the original's with those dims
 /// forced off (<see cref="CmapFusionModel.ForceKeep"/>).
 /// </summary>
@@ -57,7 +96,8 @@ public static class CmapFusionPruning
             foreach (var (image, labs) in batches)
             {
                 using var scope = DisposeScope.Enter();
-                usage.Add(model.Forward(image, labs).Feature("mask"));
+                var output = model.Forward(image, labs);
+                usage.Add(output.Feature("mask"), output.Feature("S"), output.Feature("F_cat"));
             }
         }
         finally
@@ -92,8 +132,24 @@ public static class CmapFusionPruning
         return Prune(model, image, lab, threshold);
     }
 
+    /// <summary>
+    /// Prunes by the usage collected on the training data: removes rarely kept dims and records their mean
+    /// importance so the pruned SmartTrim's threshold matches the original's (see <see cref="SmartTrim"/>).
+    /// </summary>
+    public static (CmapFusionModel Model, PruningReport Report) Prune(CmapFusionModel model, MaskUsage usage, double threshold = 0.01)
+    {
+        var (image, lab) = SelectKept(usage.KeepRates, model.ImageDim, model.LabDim, threshold);
+        return Prune(model, image, lab, threshold, usage.MeanImportance, usage.MeanFeatures);
+    }
+
     /// <summary>Builds a smaller model keeping the listed dims (indices into the current F_I / F_L widths).</summary>
-    public static (CmapFusionModel Model, PruningReport Report) Prune(CmapFusionModel model, IReadOnlyList<int> imageKeep, IReadOnlyList<int> labKeep, double threshold = double.NaN)
+    /// <param name="meanImportance">Training-set mean S per current dim; the removed dims' values become the pruned
+    /// model's <see cref="CmapFusionConfig.RemovedImportance"/> (null: removed dims are left out of τ's statistics).</param>
+    /// <param name="meanFeatures">Training-set mean F_cat per current dim. SmartTrim's score reads F_cat before the mask,
+    /// so the removed dims' mean contribution W_s[:, removed]·mean(F_cat[removed]) is folded into its bias
+    /// (null: their contribution is dropped).</param>
+    public static (CmapFusionModel Model, PruningReport Report) Prune(CmapFusionModel model, IReadOnlyList<int> imageKeep, IReadOnlyList<int> labKeep,
+        double threshold = double.NaN, IReadOnlyList<double>? meanImportance = null, IReadOnlyList<double>? meanFeatures = null)
     {
         var config = model.Config;
         if (!config.UseSmartTrim) throw new InvalidOperationException("structured pruning needs SmartTrim (use_smart_trim=true).");
@@ -102,7 +158,19 @@ public static class CmapFusionPruning
         // Kept dims in the coordinates of the never-pruned model (pruning a pruned model composes).
         var imageOriginal = imageKeep.Select(i => config.ImageKeep?[i] ?? i).ToArray();
         var labOriginal = labKeep.Select(i => config.LabKeep?[i] ?? i).ToArray();
-        var pruned = new CmapFusionModel(config with { ImageKeep = imageOriginal, LabKeep = labOriginal, PretrainedVit = null });
+        double[]? removedImportance = config.RemovedImportance;
+        if (meanImportance != null)
+        {
+            if (meanImportance.Count != model.ImageDim + model.LabDim)
+                throw new ArgumentException($"pruning: {meanImportance.Count} mean importances for {model.ImageDim} image + {model.LabDim} lab dims.");
+            var keptAll = imageKeep.Concat(labKeep.Select(i => model.ImageDim + i)).ToHashSet();
+            removedImportance = (config.RemovedImportance ?? Array.Empty<double>())
+                .Concat(Enumerable.Range(0, meanImportance.Count).Where(i => !keptAll.Contains(i)).Select(i => meanImportance[i])).ToArray();
+        }
+        var pruned = new CmapFusionModel(config with
+        {
+            ImageKeep = imageOriginal, LabKeep = labOriginal, PretrainedVit = null, RemovedImportance = removedImportance,
+        });
         try
         {
             using var scope = DisposeScope.Enter();
@@ -112,6 +180,7 @@ public static class CmapFusionPruning
             var state = model.StateDict();
             var sliced = new Dictionary<string, Tensor>();
             foreach (var (name, t) in state) sliced[name] = Slice(name, t, idxImage, idxLab, idxAll);
+            if (meanFeatures != null) FoldRemovedIntoScoreBias(model, state, sliced, idxAll, meanFeatures);
             pruned.LoadStateDict(sliced);
             foreach (var t in state.Values) t.Dispose();
         }
@@ -125,9 +194,27 @@ public static class CmapFusionPruning
         return (pruned, report);
     }
 
+    private static void FoldRemovedIntoScoreBias(CmapFusionModel model, Dictionary<string, Tensor> state, Dictionary<string, Tensor> sliced,
+        Tensor keptIndex, IReadOnlyList<double> meanFeatures)
+    {
+        var width = model.ImageDim + model.LabDim;
+        if (meanFeatures.Count != width) throw new ArgumentException($"pruning: {meanFeatures.Count} mean features for {width} dims.");
+        var kept = keptIndex.ToArray<long>().ToHashSet();
+        var removed = Enumerable.Range(0, width).Where(i => !kept.Contains(i)).Select(i => (long)i).ToArray();
+        if (removed.Length == 0) return;
+        var weight = state["smart_trim.score.weight"];
+        using var removedIndex = Tensor.From(removed);
+        var means = Tensor.From(removed.Select(i => (float)meanFeatures[(int)i]).ToArray()).To(weight.DType);
+        // (kept rows, removed cols) · mean over the removed features → a constant per kept score.
+        var shift = weight.IndexSelect(0, keptIndex).IndexSelect(1, removedIndex).Matmul(means);
+        sliced["smart_trim.score.bias"] = sliced["smart_trim.score.bias"] + shift;
+    }
+
     private static Tensor Slice(string name, Tensor t, Tensor image, Tensor lab, Tensor all) => name switch
     {
-        "image_encoder.proj.weight" or "image_encoder.proj.bias" => t.IndexSelect(0, image),
+        "image_encoder.proj.weight" or "image_encoder.proj.bias" or "image_encoder.token_proj.weight"
+            or "image_encoder.token_proj.bias" => t.IndexSelect(0, image),
+        "image_encoder.token_pos" => t.IndexSelect(1, image),
         "lab_encoder.fc2.weight" or "lab_encoder.fc2.bias" or "lab_steps.fc2.weight" or "lab_steps.fc2.bias" => t.IndexSelect(0, lab),
         "smart_trim.score.weight" => t.IndexSelect(0, all).IndexSelect(1, all),
         "smart_trim.score.bias" => t.IndexSelect(0, all),
