@@ -104,4 +104,99 @@ public class EmbeddingTests
         Assert.Empty(reader.Check(ds.Row(3)).Problems);
         Assert.Equal(Severity.Warning, reader.Check(ds.Row(4)).Problems.Single().Severity);
     }
+
+    private const string WholeFileSpecHead = "manifest: samples.csv\nsample_id: id\nlabel: {task: binary, column: y, classes: [0, 1]}\nmodalities:\n";
+
+    [Fact]
+    public void EmbeddingModalityFromAWholeDatasetFileKeyedBySampleId()
+    {
+        using var d = new TempDataset();
+        using var scope = DisposeScope.Enter();
+        SafeTensors.Save(d.PathOf("emb/all.safetensors"), new Dictionary<string, Tensor>
+        {
+            ["s1"] = Tensor.From(new float[] { 1, 2, 3 }),
+            ["s2"] = Tensor.From(new double[] { 4, 5, 6 }),
+            ["s4"] = Tensor.From(new float[] { 7, 8 }),
+            ["extra"] = Tensor.From(new float[] { 0, 0, 0 }),
+        });
+        d.Write("samples.csv", "id,y\ns1,0\ns2,1\ns3,0\ns4,1\n");
+        d.Write("spec.yaml", WholeFileSpecHead + "  - {name: frozen, kind: embedding, file: emb/all.safetensors, key_by: sample_id}\n");
+        var ds = MultimodalDataset.Open(d.PathOf("spec.yaml"));
+        var reader = ds.Reader("frozen");
+        using var a = reader.Read(ds.Row(0));
+        Assert.Equal(new float[] { 1, 2, 3 }, a.Value!.ToArray<float>());
+        using var b = reader.Read(ds.Row(1));
+        Assert.Equal(DType.Float32, b.Value!.DType);
+        Assert.Equal(new float[] { 4, 5, 6 }, b.Value.ToArray<float>());
+        Assert.Equal(new long[] { 3 }, reader.ItemShape);
+        var absent = reader.Read(ds.Row(2)); // no tensor for s3: missing data, not an error
+        Assert.False(absent.Present);
+        Assert.Empty(absent.Problems);
+        var wrong = reader.Check(ds.Row(3));
+        Assert.False(wrong.Present);
+        var p = Assert.Single(wrong.Problems);
+        Assert.Equal((Severity.Error, 5), (p.Severity, p.Line!.Value));
+        Assert.Contains("tensor 's4' has shape [2]", p.Message);
+        var summary = string.Join("\n", ((Medley.Data.Readers.ISummarizingReader)reader).Summarize(ds.Rows));
+        Assert.Contains("a tensor for 3 of 4 samples; 1 tensors match no sample", summary);
+    }
+
+    [Fact]
+    public void WholeDatasetFileKeyedByAColumnAndDefaultKeyBy()
+    {
+        using var d = new TempDataset();
+        using var scope = DisposeScope.Enter();
+        SafeTensors.Save(d.PathOf("all.safetensors"), new Dictionary<string, Tensor>
+        {
+            ["img_001"] = Tensor.From(new float[] { 1, 2 }),
+            ["s2"] = Tensor.From(new float[] { 3, 4 }),
+        });
+        d.Write("samples.csv", "id,y,image_key\ns1,0,img_001\ns2,1,\n");
+        d.Write("spec.yaml", WholeFileSpecHead +
+            "  - {name: by_column, kind: embedding, file: all.safetensors, key_by: image_key}\n" +
+            "  - {name: by_id, kind: embedding, file: all.safetensors}\n");
+        var ds = MultimodalDataset.Open(d.PathOf("spec.yaml"));
+        using var a = ds.Reader("by_column").Read(ds.Row(0));
+        Assert.Equal(new float[] { 1, 2 }, a.Value!.ToArray<float>());
+        Assert.False(ds.Reader("by_column").Check(ds.Row(1)).Present); // empty key cell
+        Assert.False(ds.Reader("by_id").Check(ds.Row(0)).Present);
+        using var b = ds.Reader("by_id").Read(ds.Row(1));
+        Assert.Equal(new float[] { 3, 4 }, b.Value!.ToArray<float>());
+    }
+
+    [Theory]
+    [InlineData("{name: e, kind: embedding, file: all.safetensors, column: emb}", "exactly one of them")]
+    [InlineData("{name: e, kind: embedding}", "exactly one of them")]
+    [InlineData("{name: e, kind: embedding, file: all.npy}", "must be .safetensors")]
+    [InlineData("{name: e, kind: embedding, file: gone.safetensors}", "not found")]
+    [InlineData("{name: e, kind: embedding, file: bad.safetensors}", "not a valid safetensors file")]
+    [InlineData("{name: e, kind: embedding, file: all.safetensors, key_by: nope}", "nope")]
+    [InlineData("{name: e, kind: embedding, column: emb, key_by: sample_id}", "'key_by' goes with 'file'")]
+    public void WholeDatasetFileSpecErrorsAreClear(string modality, string message)
+    {
+        using var d = new TempDataset();
+        using var scope = DisposeScope.Enter();
+        SafeTensors.Save(d.PathOf("all.safetensors"), new Dictionary<string, Tensor> { ["s1"] = Tensor.Zeros(2) });
+        d.WriteBytes("bad.safetensors", new byte[] { 200, 0, 0, 0, 0, 0, 0, 0, (byte)'{' });
+        d.Write("samples.csv", "id,y,emb\ns1,0,a.npy\n");
+        d.Write("spec.yaml", WholeFileSpecHead + "  - " + modality + "\n");
+        var e = Assert.Throws<DataException>(() => MultimodalDataset.Open(d.PathOf("spec.yaml")));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void TruncatedWholeDatasetFileIsAClearError()
+    {
+        using var d = new TempDataset();
+        using var scope = DisposeScope.Enter();
+        var path = d.PathOf("all.safetensors");
+        SafeTensors.Save(path, new Dictionary<string, Tensor> { ["s1"] = Tensor.Zeros(4), ["s2"] = Tensor.Ones(4) });
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^6]);
+        d.Write("samples.csv", "id,y\ns1,0\n");
+        d.Write("spec.yaml", WholeFileSpecHead + "  - {name: e, kind: embedding, file: all.safetensors}\n");
+        var e = Assert.Throws<DataException>(() => MultimodalDataset.Open(d.PathOf("spec.yaml")));
+        Assert.Contains("truncated", e.Message);
+        Assert.Contains(path, e.Message);
+    }
 }

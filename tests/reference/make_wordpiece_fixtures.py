@@ -1,122 +1,19 @@
 #!/usr/bin/env python3
-"""Writes the WordPiece fixtures for Medley.Data.Tests: a small vocab and the expected BERT tokenization of ~50 sentences.
+"""Writes the WordPiece test inputs for Medley.Data.Tests: a small vocab (wordpiece_vocab.txt) and the sentences
+(wordpiece_sentences.json) whose expected BERT tokenization is then computed by Hugging Face's own tokenizer in
+tests/reference/wordpiece_reference/make_fixture.mjs (-> wordpiece_hf_cases.json).
 
-Neither HuggingFace `transformers` nor `tokenizers` is packaged for Debian, so the reference below is an
-independent Python implementation of BERT's published tokenization algorithm (Devlin et al. 2018, the
-`tokenization.py` of google-research/bert, described in its README): a basic tokenizer (drop NUL/U+FFFD/control
-characters, map whitespace to spaces, put spaces around CJK ideographs, split on whitespace, lower-case and strip
-accents via NFD when uncased, split off every punctuation character) followed by greedy longest-match-first
-WordPiece with "##" continuations and [UNK] for words over 100 characters or with an unmatched piece.
-It is written from that description, not copied. Run: /usr/bin/python3 tests/reference/make_wordpiece_fixtures.py
+The sentences cover BERT's basic tokenizer (control characters, whitespace kinds, CJK ideographs, accents,
+punctuation and ASCII symbols), WordPiece (greedy longest match, "##" pieces, [UNK] for unmatched or over-long
+words), truncation, and the places where BERT implementations are known to diverge (special tokens written in the
+text, Greek final sigma, dotted capital I, NFD-only accent stripping).
+Run: /usr/bin/python3 tests/reference/make_wordpiece_fixtures.py, then the node script.
 """
 import json
 import os
-import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "Medley.Data.Tests", "Fixtures")
-MAX_WORD_CHARS = 100
-
-
-# ---- the reference algorithm -------------------------------------------------------------------------------
-def is_whitespace(ch):
-    return ch in " \t\n\r" or unicodedata.category(ch) == "Zs"
-
-
-def is_control(ch):
-    if ch in "\t\n\r":
-        return False
-    return unicodedata.category(ch).startswith("C")
-
-
-def is_punctuation(ch):
-    cp = ord(ch)
-    # Every non-alphanumeric ASCII character counts as punctuation (e.g. $ ^ ` are symbols in Unicode).
-    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
-        return True
-    return unicodedata.category(ch).startswith("P")
-
-
-CJK_RANGES = [(0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
-              (0x2B740, 0x2B81F), (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)]
-
-
-def is_cjk(ch):
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
-
-
-def clean(text):
-    out = []
-    for ch in text:
-        if ord(ch) == 0 or ord(ch) == 0xFFFD or is_control(ch):
-            continue
-        out.append(" " if is_whitespace(ch) else ch)
-    return "".join(out)
-
-
-def space_cjk(text):
-    return "".join(f" {ch} " if is_cjk(ch) else ch for ch in text)
-
-
-def strip_accents(word):
-    return "".join(ch for ch in unicodedata.normalize("NFD", word) if unicodedata.category(ch) != "Mn")
-
-
-def split_punctuation(word):
-    pieces, current = [], []
-    for ch in word:
-        if is_punctuation(ch):
-            if current:
-                pieces.append("".join(current))
-                current = []
-            pieces.append(ch)
-        else:
-            current.append(ch)
-    if current:
-        pieces.append("".join(current))
-    return pieces
-
-
-def basic_tokenize(text, lowercase):
-    words = space_cjk(clean(text)).split()
-    result = []
-    for word in words:
-        if lowercase:
-            word = strip_accents(word.lower())
-        result.extend(split_punctuation(word))
-    return " ".join(result).split()
-
-
-def wordpiece(word, vocab):
-    if len(word) > MAX_WORD_CHARS:
-        return ["[UNK]"]
-    pieces, start = [], 0
-    while start < len(word):
-        end, found = len(word), None
-        while start < end:
-            candidate = word[start:end] if start == 0 else "##" + word[start:end]
-            if candidate in vocab:
-                found = candidate
-                break
-            end -= 1
-        if found is None:
-            return ["[UNK]"]
-        pieces.append(found)
-        start = end
-    return pieces
-
-
-def tokenize(text, vocab, lowercase):
-    return [p for w in basic_tokenize(text, lowercase) for p in wordpiece(w, vocab)]
-
-
-def encode(tokens, vocab, max_length):
-    body = tokens[: max_length - 2]
-    ids = [vocab["[CLS]"]] + [vocab[t] for t in body] + [vocab["[SEP]"]]
-    mask = [1] * len(ids)
-    pad = max_length - len(ids)
-    return ids + [vocab["[PAD]"]] * pad, mask + [0] * pad
 
 
 # ---- fixture data ------------------------------------------------------------------------------------------
@@ -128,7 +25,8 @@ def make_vocab():
     tokens += ["##" + chr(c) for c in range(ord("a"), ord("z") + 1)]
     tokens += [chr(c) for c in range(ord("A"), ord("Z") + 1)]
     tokens += [str(d) for d in range(10)] + ["##" + str(d) for d in range(10)]
-    tokens += ["中", "国", "医", "院", "病", "人", "日", "本"]
+    tokens += ["中", "国", "医", "院", "病", "人", "日", "本", "𠀀"]
+    tokens += ["οδος", "ος", "##ος", "##ς", "##σ", "ο", "##δ", "##ο", "σ", "ß", "##ß", "ǆ", "##ǆ", "ǅ", "##ǅ"]
     words = """the a an of and or with without no not in on at for to from by is was were be been has had have
     patient patients hospital pain chest normal left right lung lungs heart blood pressure history fever cough mass
     lesion skin ray covid test example com hello world cafe resume naive ecole que he she they this that there
@@ -205,27 +103,35 @@ SENTENCES = [
     "data model run label",
     "non\u00a0breaking\u2003spaces",
     "combining e\u0301 acute",
+    # Cases chosen where BERT implementations are known to diverge (Hugging Face is the reference).
+    "a[SEP]b and [MASK]ed [UNK] tokens",
+    "[cls] lower-case brackets are plain text",
+    "ΟΔΟΣ οδος Οδος",
+    "ΣΟΣ. ΟΣ'Σ Σ",
+    "İstanbul KAYIT",
+    "STRAẞE Straße",
+    "\ufeffbyte order mark",
+    "soft\u00adhyphen zero\u200bwidth join\u200der",
+    "line\u2028separator and para\u2029graph",
+    "fullwidth ＡＢＣ １２３ ligature ﬁne",
+    "hangul 한국 kana カタカナ ひらがな",
+    "\u0301 leading combining mark",
+    "ǅungla ǆ titlecase",
+    "ellipsis...and---dashes",
+    "he said: «no»",
+    "rare 𠀀病 ideograph",
 ]
 
 
 def main():
     vocab_tokens = make_vocab()
-    vocab = {t: i for i, t in enumerate(vocab_tokens)}
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "wordpiece_vocab.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(vocab_tokens) + "\n")
-    max_length = 16
-    cases = []
-    for text in SENTENCES:
-        case = {"text": text}
-        for name, lowercase in (("uncased", True), ("cased", False)):
-            tokens = tokenize(text, vocab, lowercase)
-            ids, mask = encode(tokens, vocab, max_length)
-            case[name] = {"tokens": tokens, "ids": ids, "mask": mask}
-        cases.append(case)
-    with open(os.path.join(OUT, "wordpiece_cases.json"), "w", encoding="utf-8") as f:
-        json.dump({"max_length": max_length, "cases": cases}, f, ensure_ascii=True, indent=1)
-    print(f"{len(vocab_tokens)} vocab tokens, {len(cases)} sentences")
+    with open(os.path.join(OUT, "wordpiece_sentences.json"), "w", encoding="utf-8") as f:
+        json.dump({"max_length": 16, "sentences": SENTENCES}, f, ensure_ascii=True, indent=1)
+        f.write("\n")
+    print(f"{len(vocab_tokens)} vocab tokens, {len(SENTENCES)} sentences")
 
 
 if __name__ == "__main__":

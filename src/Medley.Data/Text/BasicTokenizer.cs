@@ -4,12 +4,14 @@ using System.Text;
 namespace Medley.Data.Text;
 
 /// <summary>
-/// BERT's basic tokenizer: drops NUL, U+FFFD and control characters, maps whitespace to spaces, isolates CJK
-/// ideographs, splits on whitespace, lower-cases and strips accents (when uncased) and splits off punctuation.
-/// Works on Unicode code points, as BERT does.
+/// BERT's basic tokenizer in Hugging Face's order (BertNormalizer, then BertPreTokenizer): drops NUL, U+FFFD and
+/// control characters, maps whitespace to spaces, isolates CJK ideographs, and when uncased lower-cases the whole
+/// text (full Unicode lower-casing) and strips accents (NFD, then drop non-spacing marks); then splits on whitespace
+/// and splits off every punctuation character. Works on Unicode code points, as BERT does.
 /// </summary>
 public static class BasicTokenizer
 {
+    /// <summary>The words and punctuation characters of <paramref name="text"/>, before WordPiece.</summary>
     public static List<string> Tokenize(string text, bool lowercase)
     {
         var spaced = new StringBuilder(text.Length + 16);
@@ -20,12 +22,9 @@ public static class BasicTokenizer
             else if (IsCjk(rune.Value)) spaced.Append(' ').Append(rune.ToString()).Append(' ');
             else spaced.Append(rune.ToString());
         }
+        var normalized = lowercase ? StripAccents(FullLowercase.ToLower(spaced.ToString())) : spaced.ToString();
         var result = new List<string>();
-        foreach (var raw in SplitWhitespace(spaced.ToString()))
-        {
-            var word = lowercase ? StripAccents(raw.ToLowerInvariant()) : raw;
-            SplitPunctuation(word, result);
-        }
+        foreach (var word in SplitWhitespace(normalized)) SplitPunctuation(word, result);
         // BERT re-splits the joined pieces on whitespace; pieces never contain spaces here, so drop empties only.
         result.RemoveAll(p => p.Length == 0);
         return result;

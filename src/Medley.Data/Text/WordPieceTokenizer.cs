@@ -4,15 +4,21 @@ using Medley.Data.Problems;
 namespace Medley.Data.Text;
 
 /// <summary>
-/// BERT-compatible WordPiece: <see cref="BasicTokenizer"/>, then greedy longest-match-first sub-words with "##"
-/// continuations; [UNK] for a word longer than 100 code points or with a piece not in the vocab. Thread-safe.
+/// BERT-compatible WordPiece, matching Hugging Face's BertTokenizer: special tokens written in the text ([CLS],
+/// [SEP], [PAD], [UNK], [MASK], exact case) are kept whole, as Hugging Face's added tokens are; the text between them
+/// goes through <see cref="BasicTokenizer"/>, then greedy longest-match-first sub-words with "##" continuations;
+/// [UNK] for a word longer than 100 code points or with a piece not in the vocab. Thread-safe.
 /// </summary>
 public sealed class WordPieceTokenizer
 {
     public const int MaxWordChars = 100;
     public static readonly string[] SpecialTokens = { "[PAD]", "[UNK]", "[CLS]", "[SEP]" };
 
+    /// <summary>Tokens recognised verbatim in raw text (Hugging Face's non-normalized special added tokens).</summary>
+    private static readonly string[] NeverSplit = { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" };
+
     private readonly Dictionary<string, int> _vocab;
+    private readonly string[] _neverSplit;
 
     public bool Lowercase { get; }
     public int PadId { get; }
@@ -29,6 +35,7 @@ public sealed class WordPieceTokenizer
         if (missing.Count > 0)
             throw new DataException(DataProblem.Error(source, null, null, $"the vocab lacks the special token(s) {string.Join(", ", missing)}"));
         Lowercase = lowercase;
+        _neverSplit = NeverSplit.Where(_vocab.ContainsKey).ToArray();
         (PadId, UnkId, ClsId, SepId) = (_vocab["[PAD]"], _vocab["[UNK]"], _vocab["[CLS]"], _vocab["[SEP]"]);
     }
 
@@ -46,8 +53,35 @@ public sealed class WordPieceTokenizer
     public List<string> Tokenize(string text)
     {
         var result = new List<string>();
-        foreach (var word in BasicTokenizer.Tokenize(text, Lowercase)) SplitWord(word, result);
+        var sectionStart = 0;
+        for (var i = 0; i < text.Length;)
+        {
+            var special = SpecialTokenAt(text, i);
+            if (special == null) { i++; continue; }
+            TokenizeSection(text[sectionStart..i], result);
+            result.Add(special);
+            i += special.Length;
+            sectionStart = i;
+        }
+        TokenizeSection(text[sectionStart..], result);
         return result;
+    }
+
+    /// <summary>The longest special token starting at <paramref name="index"/>, or null.</summary>
+    private string? SpecialTokenAt(string text, int index)
+    {
+        if (text[index] != '[') return null;
+        string? best = null;
+        foreach (var token in _neverSplit)
+            if ((best == null || token.Length > best.Length) && string.CompareOrdinal(text, index, token, 0, token.Length) == 0)
+                best = token;
+        return best;
+    }
+
+    private void TokenizeSection(string section, List<string> output)
+    {
+        if (section.Length == 0) return;
+        foreach (var word in BasicTokenizer.Tokenize(section, Lowercase)) SplitWord(word, output);
     }
 
     private void SplitWord(string word, List<string> output)
