@@ -61,7 +61,7 @@ internal static class DemoCommand
         Console.WriteLine($"test accuracy over {plan.Folds} folds (mean ± std):");
         foreach (var method in DemoPlan.Methods)
         {
-            var s = comparison["methods"]![method]!["summary"]!["accuracy"]!;
+            var s = MethodEntries(comparison).First(e => e.Name == method).Node["summary"]!["accuracy"]!;
             Console.WriteLine(FormattableString.Invariant($"  {method,-12} {s["mean"]!.GetValue<double>():F3} ± {s["std"]?.GetValue<double>() ?? double.NaN:F3}"));
         }
         Console.WriteLine($"neither modality alone beats chance (0.5); CMAP-Fusion combines them. {report.Figures.Count} figures, {clock.Elapsed.TotalMinutes:F1} min.");
@@ -89,7 +89,7 @@ internal static class DemoCommand
     /// </summary>
     private static void AddEfficiency(string outDir, JsonObject comparison)
     {
-        foreach (var (method, node) in (JsonObject)comparison["methods"]!)
+        foreach (var (method, node) in MethodEntries(comparison))
         {
             var sums = new Dictionary<string, (double Sum, int Count)>();
             foreach (var dir in Directory.GetDirectories(Path.Combine(outDir, method)).Where(d => Path.GetFileName(d).StartsWith("r", StringComparison.Ordinal)))
@@ -107,4 +107,13 @@ internal static class DemoCommand
         }
         AtomicFile.WriteAllText(Path.Combine(outDir, "comparison.json"), comparison.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
+
+    /// <summary>comparison.json lists methods as an array of {"name", ...} (older files: an object keyed by name).</summary>
+    private static IEnumerable<(string Name, JsonObject Node)> MethodEntries(JsonObject comparison) =>
+        comparison["methods"] switch
+        {
+            JsonArray list => list.OfType<JsonObject>().Select(m => (m["name"]!.GetValue<string>(), m)),
+            JsonObject byName => byName.Select(kv => (kv.Key, (JsonObject)kv.Value!)),
+            _ => throw new InvalidDataException("comparison.json has no \"methods\" list."),
+        };
 }

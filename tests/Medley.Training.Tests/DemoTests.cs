@@ -47,8 +47,8 @@ public sealed class DemoTests(ITestOutputHelper output)
 
             // The comparison holds the three methods, each with its folds, summaries and efficiency.
             var comparison = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "comparison.json")))!;
-            var methods = (JsonObject)comparison["methods"]!;
-            Assert.Equal(new[] { "cmap-fusion", "image-only", "lab-only" }, methods.Select(kv => kv.Key));
+            var methods = comparison["methods"]!.AsArray().Select(m => (Name: m!["name"]!.GetValue<string>(), Node: m)).ToList();
+            Assert.Equal(new[] { "cmap-fusion", "image-only", "lab-only" }, methods.Select(m => m.Name));
             foreach (var (name, m) in methods)
             {
                 Assert.Equal(2, m!["runs"]!.AsArray().Count);
@@ -59,14 +59,14 @@ public sealed class DemoTests(ITestOutputHelper output)
                 var folds = name == "cmap-fusion" ? dir : Path.Combine(dir, name);   // CMAP-Fusion's folds sit at the top
                 Assert.True(File.Exists(Path.Combine(folds, "r0_f0", "checkpoints", "best.safetensors")), name);
             }
-            Assert.NotNull(comparison["paired_t_tests"]!["image-only"]);
+            Assert.NotNull(methods.First(m => m.Name == "image-only").Node!["ttest"]);
 
             // The report: every figure the demo's data can feed.
             var html = File.ReadAllText(report);
             var figures = Regex.Matches(html, "<svg[^>]*data-figure=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToHashSet();
             foreach (var expected in new[] { "training-loss", "roc", "confusion-counts", "comparison-bars", "accuracy-vs-flops", "tsne-modality", "importance" })
                 Assert.Contains(expected, figures);
-            foreach (var method in methods.Select(kv => kv.Key)) Assert.Contains(method, html);
+            foreach (var method in methods.Select(m => m.Name)) Assert.Contains(method, html);
 
             // Headless Chromium: no console errors, every plot in the rendered DOM with marks, a screenshot.
             var (dom, log) = DemoChromium.Run(report, "--dump-dom");
