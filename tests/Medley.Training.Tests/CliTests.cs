@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 
 namespace Medley.Training.Tests;
 
@@ -7,26 +6,7 @@ namespace Medley.Training.Tests;
 [Collection(global::Medley.Torch.Tests.SerialCollection.Name)]
 public sealed class CliTests
 {
-    private static readonly Assembly Cli = Assembly.Load("medley");
-
-    private static (int Code, string Out, string Err) RunCli(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            var code = (int)Cli.EntryPoint!.Invoke(null, new object[] { args })!;
-            return (code, o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static (int Code, string Out, string Err) RunCli(params string[] args) => CliRunner.Run(args);
 
     private static readonly string[] Tiny =
     {
@@ -98,7 +78,7 @@ public sealed class CliTests
     {
         using var data = new ToyDataset(400);
         var run = data.Path_("killed");
-        var dll = Path.Combine(Path.GetDirectoryName(Cli.Location)!, "medley.dll");
+        var dll = CliRunner.DllPath;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { dll, "train", "--spec", data.Spec, "--method", "lab-only", "--out", run, "--set", "dim=256", "--set", "epochs=40",
                      "--set", "batch_size=8", "--set", "workers=0", "--set", "latency_runs=0", "--set", "patience=0" })

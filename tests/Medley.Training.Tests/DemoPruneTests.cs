@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 
 namespace Medley.Training.Tests;
@@ -7,25 +6,7 @@ namespace Medley.Training.Tests;
 [Collection(global::Medley.Torch.Tests.SerialCollection.Name)]
 public sealed class DemoPruneTests
 {
-    private static readonly Assembly Cli = Assembly.Load("medley");
-
-    private static (int Code, string Out, string Err) RunCli(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            return ((int)Cli.EntryPoint!.Invoke(null, new object[] { args })!, o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static (int Code, string Out, string Err) RunCli(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void PrunedRunHasBothEfficienciesAndLoads()
