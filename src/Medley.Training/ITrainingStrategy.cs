@@ -6,8 +6,17 @@ using Medley.Torch.Optim;
 
 namespace Medley.Training;
 
-/// <summary>What a training step can see: the model, its optimiser, the settings, the input binding and the epoch.</summary>
-public sealed record TrainingStepContext(MedleyModel Model, Optimizer Optimizer, TrainingOptions Options, InputBinding Inputs, TaskKind Task, int Epoch);
+/// <summary>
+/// What a training step can see: the model, its optimiser, the settings, the input binding, the epoch, and — for
+/// strategies that measure something over whole parts between epochs (TLA's combination search, G-Blend's
+/// overfitting ratios) — the training and validation batch sources and the run directory (for their own logs).
+/// </summary>
+public sealed record TrainingStepContext(MedleyModel Model, Optimizer Optimizer, TrainingOptions Options, InputBinding Inputs, TaskKind Task, int Epoch)
+{
+    public IBatchSource? Train { get; init; }
+    public IBatchSource? Validation { get; init; }
+    public string? RunDir { get; init; }
+}
 
 /// <summary>
 /// How one batch updates the model. Methods whose training loop differs (TLA, G-Blend, OGM-GE, PMR: re-weighted or
@@ -18,6 +27,10 @@ public interface ITrainingStrategy
 {
     /// <summary>Called at the start of each epoch (before its first step).</summary>
     void OnEpochStart(TrainingStepContext context) { }
+
+    /// <summary>Called after each epoch's validation, before its checkpoint; values returned join that epoch's
+    /// log.csv row (e.g. "lazy_combination", "imputation_cosine").</summary>
+    IReadOnlyDictionary<string, double> OnEpochEnd(TrainingStepContext context) => new Dictionary<string, double>();
 
     /// <summary>One optimisation step on <paramref name="batch"/>; returns the loss value for the log.</summary>
     double Step(TrainingStepContext context, ModalityBatch batch);

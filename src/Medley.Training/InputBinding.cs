@@ -1,6 +1,7 @@
 using Medley.Data.Batching;
 using Medley.Data.Datasets;
 using Medley.Data.Spec;
+using Medley.Models.Inputs;
 using Medley.Torch;
 
 namespace Medley.Training;
@@ -51,6 +52,8 @@ public sealed class InputBinding
                 if (candidates.Count == 1) { map[input] = candidates[0].Name; break; }
             }
         }
+        // Fusion methods over any number of modalities read each one under its own dataset name.
+        foreach (var m in spec.Modalities) map.TryAdd(m.Name, m.Name);
         return new InputBinding(map, map.ToDictionary(kv => kv.Key, kv => byName[kv.Value]));
     }
 
@@ -64,12 +67,17 @@ public sealed class InputBinding
                 $"(modalities: {string.Join(", ", spec.Modalities.Select(m => $"{m.Name} ({m.Kind.Name()})"))}); add one, or map it with --set inputs.{missing[0]}=<modality>.");
     }
 
-    /// <summary>The model's input dictionary for a batch (tensors join the current scope or are the batch's own).</summary>
+    /// <summary>
+    /// The model's input dictionary for a batch (tensors join the current scope or are the batch's own): each bound
+    /// input's tensor, its presence under "input.present" and its element mask under "input.mask" (see ModalityInputs).
+    /// </summary>
     public Dictionary<string, Tensor> Inputs(ModalityBatch batch)
     {
         var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (input, modality) in Map)
         {
+            if (batch.Present.TryGetValue(modality, out var present)) inputs[ModalityInputs.PresentKey(input)] = present;
+            if (batch.Masks.TryGetValue(modality, out var mask)) inputs[ModalityInputs.MaskKey(input)] = mask;
             if (!batch.Inputs.TryGetValue(modality, out var t)) continue;
             inputs[input] = Shape(input, t);
         }

@@ -58,7 +58,8 @@ public static class TrainRun
                 JsonSerializer.Serialize(prepared.Dataset.SavePreprocessing(), new JsonSerializerOptions { WriteIndented = true }));
 
             var o = prepared.Training;
-            var trainer = new Trainer(model, o, prepared.Inputs, prepared.Task, prepared.Classes, request.Strategy);
+            var trainer = new Trainer(model, o, prepared.Inputs, prepared.Task, prepared.Classes,
+                request.Strategy ?? Strategies.StrategyRegistry.For(prepared.Method, model));
             var trainLoader = Loader(prepared.Dataset, prepared.Split.Train, o, train: true);
             var valLoader = prepared.Split.Validation.Length > 0 ? Loader(prepared.Dataset, prepared.Split.Validation, o, train: false) : null;
             var result = trainer.Fit(trainLoader, valLoader, runDir, request.Resume, request.Hooks);
@@ -129,7 +130,10 @@ public static class TrainRun
         var modelValues = new Dictionary<string, object?>(config.Model, StringComparer.Ordinal);
         var derived = new Dictionary<string, object?> { ["num_classes"] = classes.Count };
         using (var sample = Collator.Collate(dataset, split.Train.Take(1).ToList()))
+        {
             foreach (var (k, v) in inputs.DerivedKeys(sample)) derived[k] = v;
+            if (info.ConfigKeys.Contains("modality_shapes")) derived["modality_shapes"] = ModalityShapes.Derive(dataset, sample);
+        }
         foreach (var (k, v) in derived)
             if (info.ConfigKeys.Contains(k)) modelValues[k] = v;
 

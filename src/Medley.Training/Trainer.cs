@@ -85,7 +85,7 @@ public sealed class Trainer
 
         var stopped = false;
         var interrupted = false;
-        var context = new TrainingStepContext(_model, optimizer, o, _inputs, _task, 0);
+        var context = new TrainingStepContext(_model, optimizer, o, _inputs, _task, 0) { Train = train, Validation = validation, RunDir = runDir };
         hooks.Progress.Start(hooks.Title, state.Epoch + 1, o.Epochs, train.BatchCount);
         for (var epoch = state.Epoch + 1; epoch <= o.Epochs && !stopped; epoch++)
         {
@@ -114,7 +114,7 @@ public sealed class Trainer
             var val = validation is { BatchCount: > 0 }
                 ? ValidationMetrics.Compute(Predictor.Run(_model, _inputs, _task, _classes, validation))
                 : new Dictionary<string, double>();
-            var record = new EpochRecord(epoch, lossSum / batches, val, lr, clock.Elapsed.TotalSeconds);
+            var record = new EpochRecord(epoch, lossSum / batches, val, lr, clock.Elapsed.TotalSeconds) { Strategy = _strategy.OnEpochEnd(context) };
 
             // Without validation (or an undefined metric) every epoch counts as the best so far.
             var current = val.TryGetValue(metric, out var v) && double.IsFinite(v) ? v : (double?)null;
