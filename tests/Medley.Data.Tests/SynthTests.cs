@@ -123,6 +123,8 @@ public class SynthTests
         Assert.True(labBit.Zip(r.Truth.LabBit).Count(p => p.First == p.Second) > 0.9 * 800);
         var joint = Enumerable.Range(0, 800).Count(i => (imageBit[i] ^ labBit[i]) == y[i]) / 800.0;
         Assert.True(joint > 0.85, $"image XOR labs predicts the label with accuracy {joint}");
+        // a flip would move the blob to the other side and flip the label: the spec turns flips off
+        Assert.Contains("flip_probability: 0", File.ReadAllText(Path.Combine(d.Dir, "spec.yaml")));
     }
 
     [Fact]

@@ -20,7 +20,11 @@ internal static class SynthSpecWriter
         else s.Append($"  column: label\n  classes: [{string.Join(", ", classNames)}]\n");
         s.Append("modalities:\n");
         if (o.Has(SynthModalities.Image))
+        {
             s.Append($"  - name: image\n    kind: image\n    column: image\n    channels: {o.Channels}\n    size: {o.ImageSize}\n");
+            // The XOR image bit is the blob's side: a horizontal flip would silently flip the label.
+            if (o.Xor) s.Append("    flip_probability: 0\n");
+        }
         if (o.Has(SynthModalities.Volume))
             s.Append("  - name: volume\n    kind: volume\n    column: volume\n    window: [-200, 300]\n");
         if (o.Has(SynthModalities.Labs))
