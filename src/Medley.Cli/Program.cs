@@ -20,6 +20,7 @@ root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(AblateCommand.Create());
 root.Subcommands.Add(PruneCommand.Create());
+root.Subcommands.Add(EmbedCommand.Create());
 return CliErrors.Run(() =>
 {
     var parsed = root.Parse(args);

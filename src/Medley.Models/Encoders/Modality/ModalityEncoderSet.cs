@@ -40,6 +40,9 @@ public sealed class ModalityEncoderSet : Module
             var mask = ModalityInputs.Mask(inputs, m.Name);
             if (encoder.Frozen)
             {
+                // A frozen encoder always runs as in evaluation (batch-norm statistics stay the pretrained ones),
+                // even after the whole model was switched to training.
+                encoder.Eval();
                 using var noGrad = Engine.NoGrad();
                 embeddings.Add(encoder.Forward(x, mask));
             }
