@@ -32,6 +32,23 @@ public abstract class MedleyModel : Module
         return new LossTerms(total, terms);
     }
 
+    /// <summary>
+    /// The multilabel loss: binary cross-entropy with logits per label (targets 0/1 floats [B, C]) + Σ auxiliary losses.
+    /// Terms: "bce" and each auxiliary loss by name. Methods whose multilabel loss differs (OmniFuse) override it.
+    /// </summary>
+    public virtual LossTerms MultilabelLoss(ModelOutput output, Tensor target)
+    {
+        var bce = Functional.BinaryCrossEntropyWithLogits(output.Logits, target.To(output.Logits.DType));
+        var terms = new Dictionary<string, Tensor> { ["bce"] = bce };
+        var total = bce;
+        foreach (var (name, value) in output.AuxiliaryLosses)
+        {
+            terms[name] = value;
+            total = total + value;
+        }
+        return new LossTerms(total, terms);
+    }
+
     /// <summary>The input tensor of one modality, or an error naming what the model needs.</summary>
     protected Tensor Input(IReadOnlyDictionary<string, Tensor> inputs, string modality) =>
         inputs.TryGetValue(modality, out var t)

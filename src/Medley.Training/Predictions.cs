@@ -19,6 +19,16 @@ public sealed record Predictions(
 {
     public int Count => SampleIds.Count;
 
+    /// <summary>
+    /// Per-sample, per-modality explanation values by name ([N, M], columns = <see cref="ExplanationModalities"/>):
+    /// OmniFuse's "omega" (modality contribution ω) and "imputed" (1 = the modality was missing and imputed). Empty for
+    /// methods that give none; predictions.csv then has no such columns.
+    /// </summary>
+    public IReadOnlyDictionary<string, float[,]> Explanations { get; init; } = new Dictionary<string, float[,]>();
+
+    /// <summary>The modality of each explanation column.</summary>
+    public IReadOnlyList<string> ExplanationModalities { get; init; } = Array.Empty<string>();
+
     /// <summary>The predicted class per sample (arg-max; multilabel: none).</summary>
     public int[] Predicted()
     {

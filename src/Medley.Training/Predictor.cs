@@ -10,6 +10,9 @@ public static class Predictor
     /// <summary>Features kept for plots and feature metrics when <c>collectFeatures</c> is set (2-D [B, d] only).</summary>
     public static readonly IReadOnlyList<string> FeatureNames = new[] { "F_I", "F_L", "F_fuse", "S", "F_prune" };
 
+    /// <summary>Per-modality features [B, M] written as predictions.csv columns &lt;name&gt;_&lt;modality&gt; when a model gives them.</summary>
+    public static readonly IReadOnlyList<string> ExplanationNames = new[] { "omega", "imputed" };
+
     public static Predictions Run(MedleyModel model, InputBinding binding, TaskKind task, IReadOnlyList<string> classes,
         IBatchSource source, bool collectFeatures = false, bool computeLoss = true)
     {
@@ -20,6 +23,7 @@ public static class Predictor
         var labels = new List<int>();
         var labelRows = new List<int[]>();
         var features = new Dictionary<string, List<float[]>>();
+        var explanations = new Dictionary<string, List<float[]>>();
         double lossSum = 0;
         var lossCount = 0;
         try
@@ -53,15 +57,9 @@ public static class Predictor
                     lossSum += TaskLoss.Compute(model, output, batch.Labels, task).Total.Item() * batch.Size;
                     lossCount += batch.Size;
                 }
+                Collect(output, ExplanationNames, model.Modalities.Count, batch.Size, explanations);
                 if (!collectFeatures) continue;
-                foreach (var name in FeatureNames)
-                {
-                    if (!output.Features.TryGetValue(name, out var f) || f.Dim != 2 || f.Size(0) != batch.Size) continue;
-                    var values = f.To(DType.Float32).ToArray2D<float>();
-                    if (!features.TryGetValue(name, out var list)) features[name] = list = new List<float[]>();
-                    for (var i = 0; i < values.GetLength(0); i++)
-                        list.Add(Enumerable.Range(0, values.GetLength(1)).Select(j => values[i, j]).ToArray());
-                }
+                Collect(output, FeatureNames, null, batch.Size, features);
             }
         }
         finally
@@ -80,8 +78,26 @@ public static class Predictor
                 for (var k = 0; k < classes.Count; k++) labelMatrix[i, k] = labelRows[i][k];
         }
         var featureArrays = features.Where(kv => kv.Value.Count == n).ToDictionary(kv => kv.Key, kv => To2D(kv.Value));
+        var explanationArrays = explanations.Where(kv => kv.Value.Count == n).ToDictionary(kv => kv.Key, kv => To2D(kv.Value));
         return new Predictions(task, classes, ids, matrix, labels.ToArray(), labelMatrix,
-            lossCount > 0 ? lossSum / lossCount : double.NaN, featureArrays);
+            lossCount > 0 ? lossSum / lossCount : double.NaN, featureArrays)
+        {
+            Explanations = explanationArrays,
+            ExplanationModalities = explanationArrays.Count > 0 ? model.Modalities.ToList() : Array.Empty<string>(),
+        };
+    }
+
+    /// <summary>Appends the rows of each named 2-D feature [B, width] (any width when <paramref name="width"/> is null).</summary>
+    private static void Collect(ModelOutput output, IReadOnlyList<string> names, int? width, long batchSize, Dictionary<string, List<float[]>> into)
+    {
+        foreach (var name in names)
+        {
+            if (!output.Features.TryGetValue(name, out var f) || f.Dim != 2 || f.Size(0) != batchSize || (width != null && f.Size(1) != width)) continue;
+            var values = f.To(DType.Float32).ToArray2D<float>();
+            if (!into.TryGetValue(name, out var list)) into[name] = list = new List<float[]>();
+            for (var i = 0; i < values.GetLength(0); i++)
+                list.Add(Enumerable.Range(0, values.GetLength(1)).Select(j => values[i, j]).ToArray());
+        }
     }
 
     private static float[,] To2D(List<float[]> rows)

@@ -169,7 +169,8 @@ public static class RunEvaluation
         return json;
     }
 
-    /// <summary>sample_id,label,predicted,prob_&lt;class&gt;... (multilabel: label_&lt;name&gt;... then prob_&lt;name&gt;...).</summary>
+    /// <summary>sample_id,label,predicted,prob_&lt;class&gt;... (multilabel: label_&lt;name&gt;... then prob_&lt;name&gt;...), then
+    /// the explanation columns a method gives (OmniFuse: omega_&lt;modality&gt;..., imputed_&lt;modality&gt;... as 0/1).</summary>
     public static string PredictionsCsv(Predictions p, bool withLabels = true)
     {
         var sb = new StringBuilder();
@@ -178,7 +179,10 @@ public static class RunEvaluation
         sb.Append("sample_id");
         if (withLabels) sb.Append(multi ? string.Concat(names.Select(n => ",label_" + n)) : ",label");
         if (!multi) sb.Append(",predicted");
-        sb.Append(string.Concat(names.Select(n => ",prob_" + n))).Append('\n');
+        sb.Append(string.Concat(names.Select(n => ",prob_" + n)));
+        var explanations = Predictor.ExplanationNames.Where(p.Explanations.ContainsKey).ToList();
+        foreach (var e in explanations) sb.Append(string.Concat(p.ExplanationModalities.Select(m => $",{e}_{Csv(m)}")));
+        sb.Append('\n');
         var predicted = multi ? null : p.Predicted();
         for (var i = 0; i < p.Count; i++)
         {
@@ -190,6 +194,12 @@ public static class RunEvaluation
             }
             if (!multi) sb.Append(',').Append(Csv(p.Classes[predicted![i]]));
             for (var k = 0; k < p.Classes.Count; k++) sb.Append(',').Append(p.Probabilities[i, k].ToString("G9", CultureInfo.InvariantCulture));
+            foreach (var e in explanations)
+                for (var m = 0; m < p.ExplanationModalities.Count; m++)
+                {
+                    var value = p.Explanations[e][i, m];
+                    sb.Append(',').Append(e == "imputed" ? (value > 0.5f ? "1" : "0") : value.ToString("G9", CultureInfo.InvariantCulture));
+                }
             sb.Append('\n');
         }
         return sb.ToString();

@@ -15,15 +15,7 @@ public static class TaskLoss
     public static LossTerms Compute(MedleyModel model, ModelOutput output, Tensor labels, TaskKind task)
     {
         if (task != TaskKind.Multilabel) return model.Loss(output, labels.To(DType.Int64));
-        var bce = Functional.BinaryCrossEntropyWithLogits(output.Logits, labels.To(output.Logits.DType));
-        var terms = new Dictionary<string, Tensor> { ["bce"] = bce };
-        var total = bce;
-        foreach (var (name, value) in output.AuxiliaryLosses)
-        {
-            terms[name] = value;
-            total = total + value;
-        }
-        return new LossTerms(total, terms);
+        return model.MultilabelLoss(output, labels.To(output.Logits.DType));
     }
 
     /// <summary>Class probabilities from logits: softmax, or a sigmoid per label for multilabel.</summary>

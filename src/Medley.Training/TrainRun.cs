@@ -133,6 +133,7 @@ public static class TrainRun
         {
             foreach (var (k, v) in inputs.DerivedKeys(sample)) derived[k] = v;
             if (info.ConfigKeys.Contains("modality_shapes")) derived["modality_shapes"] = ModalityShapes.Derive(dataset, sample);
+            derived["task"] = task.Name();
         }
         foreach (var (k, v) in derived)
             if (info.ConfigKeys.Contains(k)) modelValues[k] = v;

@@ -1,6 +1,7 @@
 using Medley.Models.Encoders;
 using Medley.Models.Methods.Baselines;
 using Medley.Models.Methods.CmapFusion;
+using Medley.Models.Methods.OmniFuse;
 
 namespace Medley.Models.Methods;
 
@@ -28,6 +29,9 @@ public static class MethodRegistry
         Register(new MethodInfo("lab-only",
             "Lab-only baseline: CMAP-Fusion's lab MLP encoder + bottleneck head",
             ConfigBinder.Keys<LabOnlyConfig>(), v => new LabOnlyModel(ConfigBinder.Bind<LabOnlyConfig>(v, "lab-only"))));
+        Register(new MethodInfo("omnifuse",
+            "OmniFuse: per-modality encoders, CRA imputation of missing modalities, DWFuse, TLA (METHODS.md §2)",
+            ConfigBinder.Keys<OmniFuseConfig>(), v => new OmniFuseModel(ConfigBinder.Bind<OmniFuseConfig>(v, "omnifuse"))));
     }
 
     /// <summary>Adds a method; a name can be registered once.</summary>

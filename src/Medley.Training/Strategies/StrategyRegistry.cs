@@ -15,6 +15,7 @@ public static class StrategyRegistry
     static StrategyRegistry()
     {
         // Built-in strategies: one Register line per method whose training loop differs.
+        Register("omnifuse", model => new OmniFuseStrategy(model));
     }
 
     public static void Register(string method, Func<MedleyModel, ITrainingStrategy> factory)
