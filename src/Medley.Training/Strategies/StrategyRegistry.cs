@@ -15,6 +15,9 @@ public static class StrategyRegistry
     static StrategyRegistry()
     {
         // Built-in strategies: one Register line per method whose training loop differs.
+        Register("g-blend", m => new GBlendStrategy(m));
+        Register("ogm-ge", m => new OgmGeStrategy(m));
+        Register("pmr", m => new PmrStrategy(m));
     }
 
     public static void Register(string method, Func<MedleyModel, ITrainingStrategy> factory)
