@@ -94,11 +94,12 @@ public sealed class PmrStrategy : ITrainingStrategy
             using var scope = DisposeScope.Enter();
             foreach (var batch in context.Train!.Epoch(context.Epoch))
             {
+                // The batch's tensors (presence, labels) die with it: keep copies.
                 using var owned = batch;
                 var output = model.Forward(context.Inputs.Inputs(batch));
                 for (var m = 0; m < names.Count; m++)
                     collected[m].Add((output.Feature(FusionBaselineModel.EmbeddingFeature(names[m])),
-                        output.Feature(FusionBaselineModel.PresentFeature(names[m])), batch.Labels.Clone()));
+                        output.Feature(FusionBaselineModel.PresentFeature(names[m])).Clone(), batch.Labels.Clone()));
             }
             var result = collected.Select(c => ClassMeans(c, model.NumClasses, context.Task)).ToArray();
             foreach (var r in result) r.DetachFromScope();
