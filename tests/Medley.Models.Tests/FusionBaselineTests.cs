@@ -26,8 +26,9 @@ public class FusionBaselineTests
 
     internal static FusionBaselineModel Create(string method, int classes = 3, params (string Key, object? Value)[] extra)
     {
-        var values = Values(classes, extra);
+        var values = Values(classes);
         if (method == "medfuse") values["lstm_hidden"] = 8;
+        foreach (var (k, v) in extra) values[k] = v;
         return (FusionBaselineModel)MethodRegistry.Create(method, values);
     }
 
@@ -210,4 +211,16 @@ public class FusionBaselineTests
         Assert.Equal(0.1, new OgmGeConfig().Alpha);
         Assert.Contains("'modalities' names 'ct'", Assert.Throws<ArgumentException>(() => Create("sum", 3, ("modalities", "ct"))).Message);
     }
+    [Theory]
+    [InlineData("g-blend", "gblend_every", "0", "gblend_every must be at least 1")]
+    [InlineData("ogm-ge", "alpha", "-1", "alpha must be non-negative")]
+    [InlineData("ogm-ge", "modulation_start", "0", "modulation_start")]
+    [InlineData("pmr", "mu", "-0.5", "non-negative")]
+    [InlineData("medfuse", "lstm_hidden", "0", "lstm_hidden must be positive")]
+    [InlineData("concat", "head_hidden", "0", "head_hidden must be positive")]
+    [InlineData("sum", "dropout", "1.5", "dropout must be in [0, 1)")]
+    [InlineData("se-gate", "se_hidden", "-2", "se_hidden")]
+    [InlineData("concat", "embed_dimm", "8", "did you mean 'embed_dim'")]
+    public void BadConfigValuesNameTheKey(string method, string key, string value, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => Create(method, 3, (key, value))).Message);
 }

@@ -148,7 +148,7 @@ public sealed class PmrStrategy : ITrainingStrategy
         }
         var rho = FusionHeadLoss.Ratios(scores);
         var c = model.Config;
-        Tensor total = Tensor.Zeros(Array.Empty<long>());
+        Tensor total = Tensor.Zeros(Array.Empty<long>(), device: labels.Device);
         for (var m = 0; m < names.Count; m++)
         {
             if (terms[m] is not { } t || rho[m] is not { } r) continue;

@@ -44,7 +44,7 @@ public sealed class MedFuseModel : FusionBaselineModel
         var all = Tensor.Stack(slots, 1);                                     // [B, M+1, d]
 
         var (order, lengths) = PackOrder(present, batch);
-        var index = Tensor.From(order, new[] { batch, (long)m }).Unsqueeze(2).Expand(batch, m, d);
+        var index = Tensor.From(order, new[] { batch, (long)m }, all.Device).Unsqueeze(2).Expand(batch, m, d);
         var sequence = all.Gather(1, index);                                  // [B, M, d], present tokens first
         var (_, (h, _)) = lstm.Forward(sequence, null, lengths);
         return head.Forward(h.Select(0, -1));
