@@ -60,12 +60,16 @@ public static class ConfigBinder
         {
             if (target == typeof(string)) return value.ToString();
             if (target == typeof(string[]))
-                return value switch
+            {
+                // A list of names: "[a, b]", "a,b", or a parsed list.
+                IEnumerable<object?> names = value switch
                 {
                     string text => text.Trim().TrimStart('[').TrimEnd(']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    System.Collections.IEnumerable list => list.Cast<object?>().Select(v => v?.ToString() ?? "").ToArray(),
+                    System.Collections.IEnumerable list => list.Cast<object?>(),
                     _ => throw new FormatException(),
                 };
+                return names.Select(n => n?.ToString() ?? throw new FormatException()).ToArray();
+            }
             if (target == typeof(int[]) || target == typeof(double[]))
             {
                 var element = target == typeof(int[]) ? typeof(int) : typeof(double);
@@ -99,7 +103,7 @@ public static class ConfigBinder
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
         return t == typeof(int) ? "an integer" : t == typeof(double) ? "a number" : t == typeof(bool) ? "true or false"
-            : t == typeof(int[]) ? "a list of integers like [32, 64, 128]" : t == typeof(string[]) ? "a list of names like [image, report]" : t == typeof(double[]) ? "a list of numbers like [0.1, 0.2]" : "a string";
+            : t == typeof(string[]) ? "a list of names like [image, vitals]" : t == typeof(int[]) ? "a list of integers like [32, 64, 128]" : t == typeof(double[]) ? "a list of numbers like [0.1, 0.2]" : "a string";
     }
 
     private static int Distance(string a, string b)

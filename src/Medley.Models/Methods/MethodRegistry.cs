@@ -2,6 +2,7 @@ using Medley.Models.Encoders;
 using Medley.Models.Methods.Baselines;
 using Medley.Models.Methods.CmapFusion;
 using Medley.Models.Methods.OmniFuse;
+using Medley.Models.Methods.FusionBaselines;
 
 namespace Medley.Models.Methods;
 
@@ -32,6 +33,20 @@ public static class MethodRegistry
         Register(new MethodInfo("omnifuse",
             "OmniFuse: per-modality encoders, CRA imputation of missing modalities, DWFuse, TLA (METHODS.md §2)",
             ConfigBinder.Keys<OmniFuseConfig>(), v => new OmniFuseModel(ConfigBinder.Bind<OmniFuseConfig>(v, "omnifuse"))));
+        Register(new MethodInfo("concat", "Concat baseline (METHODS.md §2.6): concatenated modality embeddings → MLP; with one modality in 'modalities' it is the uni-modal baseline",
+            ConfigBinder.Keys<ConcatConfig>(), v => new ConcatBaselineModel(ConfigBinder.Bind<ConcatConfig>(v, "concat"))));
+        Register(new MethodInfo("sum", "Sum baseline (§2.6): per-modality linear projections of the embeddings, summed → MLP",
+            ConfigBinder.Keys<SumConfig>(), v => new SumBaselineModel(ConfigBinder.Bind<SumConfig>(v, "sum"))));
+        Register(new MethodInfo("se-gate", "SE-Gate baseline (§2.6): squeeze-and-excitation gates (sigmoid, or softmax) over the modality embeddings → MLP",
+            ConfigBinder.Keys<SeGateConfig>(), v => new SeGateBaselineModel(ConfigBinder.Bind<SeGateConfig>(v, "se-gate"))));
+        Register(new MethodInfo("g-blend", "Gradient Blending (Wang et al. 2020): per-modality auxiliary heads + fused head, loss weights ∝ G/O² re-estimated on the validation part",
+            ConfigBinder.Keys<GBlendConfig>(), v => new GBlendModel(ConfigBinder.Bind<GBlendConfig>(v, "g-blend"))));
+        Register(new MethodInfo("ogm-ge", "OGM-GE (Peng et al. 2022): concat + linear head; the dominant modality's encoder gradient × (1 − tanh(α(ρ−1))) plus Gaussian noise",
+            ConfigBinder.Keys<OgmGeConfig>(), v => new OgmGeModel(ConfigBinder.Bind<OgmGeConfig>(v, "ogm-ge"))));
+        Register(new MethodInfo("pmr", "PMR (Fan et al. 2023): concat model trained with per-modality class prototypes, prototype CE boosting the slow modality, early entropy regulariser on the dominant one",
+            ConfigBinder.Keys<PmrConfig>(), v => new PmrModel(ConfigBinder.Bind<PmrConfig>(v, "pmr"))));
+        Register(new MethodInfo("medfuse", "MedFuse (Hayat et al. 2022): LSTM over the tokens of the present modalities (absent ones skipped) → MLP",
+            ConfigBinder.Keys<MedFuseConfig>(), v => new MedFuseModel(ConfigBinder.Bind<MedFuseConfig>(v, "medfuse"))));
     }
 
     /// <summary>Adds a method; a name can be registered once.</summary>

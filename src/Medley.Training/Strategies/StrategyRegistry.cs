@@ -16,6 +16,9 @@ public static class StrategyRegistry
     {
         // Built-in strategies: one Register line per method whose training loop differs.
         Register("omnifuse", model => new OmniFuseStrategy(model));
+        Register("g-blend", m => new GBlendStrategy(m));
+        Register("ogm-ge", m => new OgmGeStrategy(m));
+        Register("pmr", m => new PmrStrategy(m));
     }
 
     public static void Register(string method, Func<MedleyModel, ITrainingStrategy> factory)
