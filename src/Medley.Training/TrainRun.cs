@@ -68,6 +68,7 @@ public static class TrainRun
             var test = Source(prepared, testRows, train: false);
             var metrics = RunEvaluation.Evaluate(model, prepared.Inputs, test, prepared.Method, prepared.Task, prepared.Classes,
                 prepared.Evaluation, runDir, result);
+            if (prepared.Evaluation.SaveFeatures) Experiments.ImputationProbe.Write(prepared, model, testRows, runDir);
             request.AfterEvaluation?.Invoke(new TrainedRun(prepared, model, testRows, metrics));
             return new RunOutcome(runDir, metrics, result);
         }

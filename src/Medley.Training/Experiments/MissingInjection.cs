@@ -123,8 +123,9 @@ public sealed class MissingInjection
         }
     }
 
-    /// <summary>The batch with the drawn modalities removed (the input batch is disposed when a copy is made).</summary>
-    public ModalityBatch Inject(ModalityBatch batch, IReadOnlyList<string> used)
+    /// <summary>The batch with the drawn modalities removed: the batch itself when nothing is, else a copy (and the input
+    /// batch is disposed unless <paramref name="disposeInput"/> is false).</summary>
+    public ModalityBatch Inject(ModalityBatch batch, IReadOnlyList<string> used, bool disposeInput = true)
     {
         var presence = used.Where(batch.Present.ContainsKey)
             .ToDictionary(m => m, m => batch.Present[m].To(DType.Int64).ToArray<long>().Select(v => v != 0).ToArray());
@@ -161,7 +162,7 @@ public sealed class MissingInjection
             present,
             batch.Masks.ToDictionary(kv => kv.Key, kv => Masked(kv.Key, kv.Value)),
             batch.Labels.Clone().DetachFromScope());
-        batch.Dispose();
+        if (disposeInput) batch.Dispose();
         return copy;
     }
 }
