@@ -13,6 +13,7 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(CvCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(MethodsCommand.Create());

@@ -60,14 +60,15 @@ public static class TrainRun
             var o = prepared.Training;
             var trainer = new Trainer(model, o, prepared.Inputs, prepared.Task, prepared.Classes,
                 request.Strategy ?? Strategies.StrategyRegistry.For(prepared.Method, model));
-            var trainLoader = Loader(prepared.Dataset, prepared.Split.Train, o, train: true);
-            var valLoader = prepared.Split.Validation.Length > 0 ? Loader(prepared.Dataset, prepared.Split.Validation, o, train: false) : null;
+            var trainLoader = Source(prepared, prepared.Split.Train, train: true);
+            var valLoader = prepared.Split.Validation.Length > 0 ? Source(prepared, prepared.Split.Validation, train: false) : null;
             var result = trainer.Fit(trainLoader, valLoader, runDir, request.Resume, request.Hooks);
             if (result.Interrupted) return new RunOutcome(runDir, null, result);
             var testRows = prepared.Split.Test.Length > 0 ? prepared.Split.Test : prepared.Split.Validation;
-            var test = Loader(prepared.Dataset, testRows, o, train: false);
+            var test = Source(prepared, testRows, train: false);
             var metrics = RunEvaluation.Evaluate(model, prepared.Inputs, test, prepared.Method, prepared.Task, prepared.Classes,
                 prepared.Evaluation, runDir, result);
+            if (prepared.Evaluation.SaveFeatures) Experiments.ImputationProbe.Write(prepared, model, testRows, runDir);
             request.AfterEvaluation?.Invoke(new TrainedRun(prepared, model, testRows, metrics));
             return new RunOutcome(runDir, metrics, result);
         }
@@ -90,9 +91,20 @@ public static class TrainRun
             Workers = o.Workers,
         }));
 
+    /// <summary>A part's batches as the run sees them: the loader, with training.missing's modalities removed when set.</summary>
+    public static IBatchSource Source(Prepared p, int[] rows, bool train)
+    {
+        var loader = Loader(p.Dataset, rows, p.Training, train);
+        return p.Missing is { } missing ? missing.Apply(loader, Experiments.MissingInjection.UsedModalities(p.Inputs, p.Model.Modalities)) : loader;
+    }
+
     /// <summary>Everything a run needs, checked: dataset, split, fitted preprocessing, bound inputs, the model.</summary>
     public sealed record Prepared(string Method, MultimodalDataset Dataset, SplitFile SplitFile, SplitIndices Split, InputBinding Inputs,
-        TaskKind Task, IReadOnlyList<string> Classes, TrainingOptions Training, EvaluationOptions Evaluation, MedleyModel Model, RunConfig Resolved);
+        TaskKind Task, IReadOnlyList<string> Classes, TrainingOptions Training, EvaluationOptions Evaluation, MedleyModel Model, RunConfig Resolved)
+    {
+        /// <summary>training.missing, parsed and checked against the spec; null when not set.</summary>
+        public Experiments.MissingInjection? Missing { get; init; }
+    }
 
     public static Prepared Prepare(RunRequest request)
     {
@@ -104,6 +116,7 @@ public static class TrainRun
         var evaluation = ConfigBinder.Bind<EvaluationOptions>(config.Evaluation, "evaluation");
         evaluation.Validate();
         var dataset = MultimodalDataset.Open(request.SpecPath);
+        var missing = Experiments.MissingInjection.Parse(training.Missing, training.MissingSeed, dataset.Spec);
 
         SplitFile splitFile;
         string splitName;
@@ -164,7 +177,7 @@ public static class TrainRun
         foreach (var (k, v) in ConfigValues.Of(training)) resolved.Training[k] = v;
         foreach (var (k, v) in ConfigValues.Of(evaluation)) resolved.Evaluation[k] = v;
         foreach (var (k, v) in inputs.Map.Where(kv => model.Modalities.Contains(kv.Key))) resolved.Inputs[k] = v;
-        return new Prepared(method, dataset, splitFile, split, inputs, task, classes, training, evaluation, model, resolved);
+        return new Prepared(method, dataset, splitFile, split, inputs, task, classes, training, evaluation, model, resolved) { Missing = missing };
     }
 
     /// <summary>Every class must occur in the training part, or the model can never learn it.</summary>

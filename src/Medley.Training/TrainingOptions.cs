@@ -55,6 +55,15 @@ public sealed record TrainingOptions
     /// <summary>Random augmentation of training samples (where a modality's reader augments).</summary>
     public bool Augment { get; init; } = true;
 
+    /// <summary>
+    /// Missing-modality injection (docs/experiments.md): "modality=rate" or "random=rate" (one of the used modalities
+    /// per sample), comma-separated; applied to train, validation and test batches alike. Null = none.
+    /// </summary>
+    public string? Missing { get; init; }
+
+    /// <summary>Seed of the missing-modality draws (with the sample id and modality; independent of the training seed).</summary>
+    public int MissingSeed { get; init; }
+
     /// <summary>Checks the values; an ArgumentException names the key and what to change.</summary>
     public void Validate()
     {
@@ -74,6 +83,7 @@ public sealed record TrainingOptions
         Check(GradClip is null or > 0, $"'grad_clip' must be positive or null, got {GradClip}.");
         Check(Patience >= 0, $"'patience' must be 0 or more, got {Patience}.");
         Check(Workers >= 0, $"'workers' must be 0 or more, got {Workers}.");
+        Experiments.MissingInjection.Parse(Missing, MissingSeed);
         Check(ValidationMetrics.IsKnown(EarlyStoppingMetric),
             $"'early_stopping_metric' must be one of {string.Join(", ", ValidationMetrics.Names)}, got \"{EarlyStoppingMetric}\".");
     }

@@ -24,7 +24,7 @@ internal static class CvCommand
             if (methods is { Length: < 2 }) throw new ArgumentException("--compare needs at least two methods, e.g. --compare cmap-fusion,image-only,lab-only.");
             var configs = methods == null
                 ? new List<RunConfig> { options.Resolve(parse) }
-                : methods.Select(m => options.Resolve(parse, m)).ToList();
+                : options.ResolveMany(parse, methods);
             var spec = options.RequireSpec(parse);
             var k = parse.GetValue(folds);
             var r = parse.GetValue(repeats);

@@ -22,14 +22,29 @@ internal sealed class RunOptions
     }
 
     /// <summary>The config file (if any), then --method, then the --set overrides, checked against the method's keys.</summary>
-    public RunConfig Resolve(ParseResult parse, string? methodOverride = null)
+    public RunConfig Resolve(ParseResult parse, string? methodOverride = null) => Resolve(parse, methodOverride, applySet: true);
+
+    /// <summary>
+    /// One config per method for a comparison: --set keys go to the methods that have them (an error only when no
+    /// method has a key); prints which methods a key skipped.
+    /// </summary>
+    public List<RunConfig> ResolveMany(ParseResult parse, IReadOnlyList<string> methods)
+    {
+        var configs = methods.Select(m => Resolve(parse, m, applySet: false)).ToList();
+        var skipped = Medley.Training.Experiments.SharedOverrides.Apply(configs, parse.GetValue(Set) ?? Array.Empty<string>());
+        foreach (var (method, keys) in skipped.Where(kv => kv.Value.Count > 0))
+            Console.WriteLine($"{method}: --set {string.Join(", ", keys)} not applied (the method has no such key)");
+        return configs;
+    }
+
+    private RunConfig Resolve(ParseResult parse, string? methodOverride, bool applySet)
     {
         var path = parse.GetValue(Config);
         var config = path != null ? RunConfig.Load(path) : new RunConfig();
         if ((methodOverride ?? parse.GetValue(Method)) is { } m) config.Method = m;
         if (config.Method == null) throw new ArgumentException("no method given: pass --method NAME (see `medley methods`) or a --config file with `method:`.");
         var keys = MethodRegistry.Get(config.Method).ConfigKeys;
-        config.Apply(parse.GetValue(Set) ?? Array.Empty<string>(), keys);
+        if (applySet) config.Apply(parse.GetValue(Set) ?? Array.Empty<string>(), keys);
         return config;
     }
 

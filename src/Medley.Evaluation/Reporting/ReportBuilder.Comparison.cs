@@ -87,7 +87,8 @@ internal sealed partial class ReportBuilder
 
     private static string ModuleLabel(string key) => key.ToLowerInvariant() switch
     {
-        "vit" => "ViT", "smarttrim" => "SmartTrim", "cmt" => "CMT", _ => key,
+        "vit" => "ViT", "smarttrim" => "SmartTrim", "cmt" => "CMT",
+        "dwfuse" => "DWFuse", "tla" => "TLA", "imp_fw" => "IMP-fw", "imp_bw" => "IMP-bw", _ => key,
     };
 
     private static readonly (string Key, string Label, double Scale, int Digits)[] EfficiencyColumns =

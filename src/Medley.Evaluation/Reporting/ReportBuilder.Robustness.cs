@@ -21,16 +21,19 @@ internal sealed partial class ReportBuilder
             var used = new HashSet<string>();
             foreach (var s in robustness)
             {
-                var id = UniqueId("robustness-" + Slug(s.Kind), used);
+                var id = UniqueId("robustness-" + Slug(s.Kind) + (s.Target is { } t ? "-" + Slug(t) : ""), used);
                 var (xLabel, what) = s.Kind switch
                 {
                     "noise" => ("Gaussian image noise level", "image noise"),
                     "lab-mask" => ("Fraction of lab entries masked", "lab masking"),
-                    "missing" => ("Missing-modality rate", "missing modalities"),
+                    "missing" => s.Target is null or "random"
+                        ? ("Missing-modality rate (a random modality per sample)", "missing modalities" + (s.Target is null ? "" : " (a random one per sample)"))
+                        : ($"Fraction of samples without {s.Target}", $"missing {s.Target}"),
                     _ => (s.Kind, s.Kind),
                 };
-                Figure(SweepChart(s, $"Robustness to {what}", xLabel), id,
-                    $"Test {MetricNames.Label(s.Metric ?? "metric")} against the level of {what}, per method (band: ± std over folds).");
+                Figure(SweepChart(s, $"Robustness to {what}", xLabel), id, s.Kind == "missing"
+                    ? $"Test {MetricNames.Label(s.Metric ?? "metric")} against the missing rate of {what} (removed from train, validation and test), one line per variant ({string.Join(" vs ", s.Results.Select(r => r.Method))}); band: ± std over folds."
+                    : $"Test {MetricNames.Label(s.Metric ?? "metric")} against the level of {what}, per method (band: ± std over folds).");
             }
         }
         else Note("No noise / lab-mask / missing sweep: robustness curves are omitted.");

@@ -16,12 +16,15 @@ internal sealed partial class ReportBuilder(RunDirectory run, RunDirectory? seco
         _report.Subtitle = $"run directory {run.Name}" + (second != null ? $" · compared with {second.Name}" : "");
         Summary();
         Training();
+        ImputationSimilarity();
         TestMetrics();
         Discrimination();
         MethodTables();
+        ModalityComparison();
         Efficiency();
         Robustness();
         Features();
+        ImputationTsne();
         if (_notes.Count > 0)
         {
             _report.Section("Not shown");

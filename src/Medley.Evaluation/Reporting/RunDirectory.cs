@@ -17,6 +17,10 @@ public sealed partial class RunDirectory
     public Predictions? Predictions { get; init; }
     public CvMetrics? Cv { get; init; }
     public Comparison? Comparison { get; init; }
+    /// <summary>compare.json of `medley compare` (methods × modality combinations).</summary>
+    public ModalityCompare? ModalityCompare { get; init; }
+    /// <summary>imputation.safetensors: per modality "&lt;m&gt;.original" and "&lt;m&gt;.imputed" test embeddings.</summary>
+    public IReadOnlyDictionary<string, FeatureTensor>? Imputation { get; init; }
     /// <summary>sweep.json and any sweep_*.json, in file-name order.</summary>
     public IReadOnlyList<Sweep> Sweeps { get; init; } = [];
     public IReadOnlyDictionary<string, FeatureTensor>? Features { get; init; }
@@ -30,6 +34,9 @@ public sealed partial class RunDirectory
 
     /// <summary>Test-set features: this directory's, else the first fold's.</summary>
     public IReadOnlyDictionary<string, FeatureTensor>? AnyFeatures => Features ?? Folds.Select(f => f.Run.Features).FirstOrDefault(x => x != null);
+
+    /// <summary>Original vs imputed embeddings: this directory's, else the first fold's.</summary>
+    public IReadOnlyDictionary<string, FeatureTensor>? AnyImputation => Imputation ?? Folds.Select(f => f.Run.Imputation).FirstOrDefault(x => x != null);
 
     [GeneratedRegex(@"^r(\d+)_f(\d+)$")]
     private static partial Regex FoldDirectory();
@@ -69,13 +76,15 @@ public sealed partial class RunDirectory
             Cv = Optional("cv_metrics.json", CvMetrics.Read),
             Comparison = Optional("comparison.json", Reporting.Comparison.Read),
             Features = Optional("features.safetensors", FeatureFile.Read),
+            ModalityCompare = Optional("compare.json", Reporting.ModalityCompare.Read),
+            Imputation = Optional("imputation.safetensors", FeatureFile.Read),
             Sweeps = sweeps,
             Folds = folds,
             Missing = missing,
         };
         if (run.Log is null && run.Metrics is null && run.Predictions is null && run.Cv is null && run.Comparison is null
-            && sweeps.Count == 0 && run.Features is null && folds.Count == 0)
-            throw new InvalidDataException($"{path}: not a run directory (none of log.csv, metrics.json, predictions.csv, cv_metrics.json, comparison.json, sweep.json, features.safetensors or r<R>_f<K>/ folders is there).");
+            && sweeps.Count == 0 && run.Features is null && folds.Count == 0 && run.ModalityCompare is null)
+            throw new InvalidDataException($"{path}: not a run directory (none of log.csv, metrics.json, predictions.csv, cv_metrics.json, comparison.json, compare.json, sweep.json, features.safetensors or r<R>_f<K>/ folders is there).");
         return run;
     }
 }

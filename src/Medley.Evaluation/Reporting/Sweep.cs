@@ -10,6 +10,8 @@ public sealed class Sweep
 {
     public required string Kind { get; init; }
     public string? Metric { get; init; }
+    /// <summary>The missing sweep's target: the removed modality, or "random" (one per sample); null for other sweeps.</summary>
+    public string? Target { get; init; }
     public IReadOnlyList<double> Values { get; init; } = [];
     public IReadOnlyList<(string Method, IReadOnlyList<SweepPoint> Points)> Results { get; init; } = [];
 
@@ -34,6 +36,6 @@ public sealed class Sweep
             list.Add((method, points.OrderBy(p => p.Value).ToList()));
         }
         var metric = f.Root["metric"] is JsonValue mv && mv.TryGetValue<string>(out var m) ? m : f.String(f.Root, "metric_name", "");
-        return new Sweep { Kind = kind, Metric = metric, Values = f.Numbers(f.Array(f.Root, "values", ""), "values"), Results = list };
+        return new Sweep { Kind = kind, Metric = metric, Target = f.String(f.Root, "target", ""), Values = f.Numbers(f.Array(f.Root, "values", ""), "values"), Results = list };
     }
 }

@@ -35,6 +35,17 @@ public static class AblationRunner
         new(false, false, true),
     ];
 
+    /// <summary>"cmap-fusion" (the 7 module combinations) or "omnifuse" (rows (a)–(f) of <see cref="OmniFuseAblation"/>).</summary>
+    public static readonly IReadOnlyList<string> RowSets = ["cmap-fusion", "omnifuse"];
+
+    /// <summary>Runs the ablation rows of <paramref name="rows"/> ("cmap-fusion" or "omnifuse") on the same folds.</summary>
+    public static JsonObject Run(string rows, string specPath, RunConfig config, string outDir, SplitFile splits, Func<string, TrainerHooks>? hooks = null) => rows switch
+    {
+        "cmap-fusion" => Run(specPath, config, outDir, splits, hooks),
+        "omnifuse" => OmniFuseAblation.Run(specPath, config, outDir, splits, hooks),
+        _ => throw new ArgumentException($"--rows '{rows}': use {string.Join(" or ", RowSets)}."),
+    };
+
     public static JsonObject Run(string specPath, RunConfig config, string outDir, SplitFile splits, Func<string, TrainerHooks>? hooks = null,
         IReadOnlyList<AblationVariant>? variants = null)
     {

@@ -8,25 +8,33 @@ using Medley.Models.Methods;
 namespace Medley.Training.Experiments;
 
 /// <summary>The swept quantity: test-time image noise, test-time lab masking, or SmartTrim's γ (retrained per value).</summary>
-public enum SweepKind { Noise, LabMask, Gamma }
+public enum SweepKind { Noise, LabMask, Gamma, Missing }
 
 /// <summary>Settings of a sweep: the levels, the metric plotted, and the seed of the test-time corruption.</summary>
 public sealed record SweepOptions(SweepKind Kind, IReadOnlyList<double> Levels)
 {
     public string Metric { get; init; } = "accuracy";
     public int CorruptionSeed { get; init; }
+    /// <summary>Missing sweep: the targets (modalities, "random"); null = every modality the model reads, then "random".</summary>
+    public IReadOnlyList<string>? Targets { get; init; }
+    /// <summary>Missing sweep: one curve per variant; null = with and without imputation where the method has use_imputation.</summary>
+    public IReadOnlyList<ConfigVariant>? Variants { get; init; }
 
     public static IReadOnlyList<double> DefaultLevels(SweepKind kind) =>
-        kind == SweepKind.Gamma ? [0.1, 0.2, 0.3, 0.4, 0.5] : [0, 0.1, 0.2, 0.3, 0.4];
+        kind switch { SweepKind.Gamma => [0.1, 0.2, 0.3, 0.4, 0.5], SweepKind.Missing => MissingSweepRunner.DefaultRates, _ => [0, 0.1, 0.2, 0.3, 0.4] };
 
-    public static string Name(SweepKind kind) => kind switch { SweepKind.Noise => "noise", SweepKind.LabMask => "lab-mask", _ => "gamma" };
+    /// <summary>The metric plotted by default: AUROC for the missing sweep (the paper's), accuracy otherwise.</summary>
+    public static string DefaultMetric(SweepKind kind) => kind == SweepKind.Missing ? "auroc" : "accuracy";
+
+    public static string Name(SweepKind kind) => kind switch { SweepKind.Noise => "noise", SweepKind.LabMask => "lab-mask", SweepKind.Missing => "missing", _ => "gamma" };
 
     public static SweepKind Parse(string name) => name switch
     {
         "noise" => SweepKind.Noise,
         "lab-mask" => SweepKind.LabMask,
         "gamma" => SweepKind.Gamma,
-        _ => throw new ArgumentException($"unknown sweep '{name}': use noise, lab-mask or gamma."),
+        "missing" => SweepKind.Missing,
+        _ => throw new ArgumentException($"unknown sweep '{name}': use noise, lab-mask, gamma or missing."),
     };
 }
 
@@ -44,6 +52,7 @@ public static class SweepRunner
     public static JsonObject Run(string specPath, RunConfig config, string outDir, SplitFile splits, SweepOptions options,
         Func<string, TrainerHooks>? hooks = null)
     {
+        if (options.Kind == SweepKind.Missing) return MissingSweepRunner.Run(specPath, config, outDir, splits, options, hooks);
         var method = config.Method ?? throw new ArgumentException("no method given: pass --method NAME.");
         Validate(options, method);
         if (File.Exists(Path.Combine(outDir, "sweep.json"))) throw new ArgumentException($"{outDir} already holds a sweep (sweep.json); choose another --out.");
@@ -114,7 +123,7 @@ public static class SweepRunner
     public static JsonObject Evaluate(TrainedRun trained, TestCorruption corruption)
     {
         var p = trained.Prepared;
-        var source = corruption.Apply(TrainRun.Loader(p.Dataset, trained.TestRows, p.Training, train: false), p.Inputs, p.Dataset);
+        var source = corruption.Apply(TrainRun.Source(p, trained.TestRows, train: false), p.Inputs, p.Dataset);
         var predictions = Predictor.Run(trained.Model, p.Inputs, p.Task, p.Classes, source);
         return (JsonObject)RunEvaluation.MetricsJson(predictions, p.Method, p.Evaluation.CalibrationBins)["test"]!.DeepClone();
     }
