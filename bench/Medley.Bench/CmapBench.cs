@@ -105,6 +105,12 @@ public static class CmapBench
     private static void Report(string name, string bench, double micros) =>
         Console.WriteLine($"RESULT cmap_{name}_{bench} {micros:F1}");
 
+    private static void Report(string name, string bench, (double Wall, double Cpu) t)
+    {
+        Report(name, bench, t.Wall);
+        Console.WriteLine($"RESULT cpu:cmap_{name}_{bench} {t.Cpu:F1}");
+    }
+
     // Random inputs; the values do not matter for timing (the model's weights are the shared ones).
     private static (Tensor Image, Tensor Labs, Tensor Target) Inputs(int batch)
     {
@@ -115,17 +121,25 @@ public static class CmapBench
         return (image, labs, target);
     }
 
-    private static double Timed(Action body, (int Warmup, int Iters) n)
+    /// <summary>Median wall time and median process CPU time (all threads; steadier than wall on a loaded machine), µs.</summary>
+    private static (double Wall, double Cpu) Timed(Action body, (int Warmup, int Iters) n)
     {
         for (var i = 0; i < n.Warmup; i++) body();
-        var samples = new double[n.Iters];
+        var wall = new double[n.Iters];
+        var cpu = new double[n.Iters];
+        using var process = Process.GetCurrentProcess();
         for (var i = 0; i < n.Iters; i++)
         {
+            process.Refresh();
+            var startCpu = process.TotalProcessorTime;
             var start = Stopwatch.GetTimestamp();
             body();
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            wall[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - startCpu).TotalMicroseconds;
         }
-        Array.Sort(samples);
-        return samples[samples.Length / 2];
+        Array.Sort(wall);
+        Array.Sort(cpu);
+        return (wall[n.Iters / 2], cpu[n.Iters / 2]);
     }
 }

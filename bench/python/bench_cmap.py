@@ -50,14 +50,20 @@ def inputs(batch):
 
 
 def timed(body, warmup, iters):
+    """Median wall time and median process CPU time (all threads; steadier than wall on a loaded machine), µs."""
     for _ in range(warmup):
         body()
-    samples = []
+    wall, cpu = [], []
     for _ in range(iters):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         body()
-        samples.append((time.perf_counter() - start) * 1e6)
-    return sorted(samples)[len(samples) // 2]
+        wall.append((time.perf_counter() - start) * 1e6)
+        cpu.append((time.process_time() - start_cpu) * 1e6)
+    return sorted(wall)[len(wall) // 2], sorted(cpu)[len(cpu) // 2]
+
+
+def report(name, bench, times):
+    print(f"RESULT cmap_{name}_{bench} {times[0]:.1f}\nRESULT cpu:cmap_{name}_{bench} {times[1]:.1f}", flush=True)
 
 
 def main():
@@ -99,7 +105,7 @@ def main():
             for k, a, b in (("fwd", t0, t1), ("bwd", t1, t2), ("opt", t2, t3)):
                 parts[k].append((b - a) * 1e6)
 
-        print(f"RESULT cmap_{name}_train_b32 {timed(step, *iters('train_b32')):.1f}", flush=True)
+        report(name, "train_b32", timed(step, *iters("train_b32")))
         # Where the step's time goes (medians over the warm-up and timed steps alike).
         for k, v in parts.items():
             print(f"RESULT cmap_{name}_train_b32_{k} {sorted(v)[len(v) // 2]:.1f}", flush=True)
@@ -115,7 +121,7 @@ def main():
             with torch.no_grad():
                 return model(image, labs)["logits"]
 
-        print(f"RESULT cmap_{name}_{bench} {timed(infer, *iters(bench)):.1f}", flush=True)
+        report(name, bench, timed(infer, *iters(bench)))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Markdown table for bench/run-cmap.sh: per benchmark the median over rounds of each side's (per-process median)
-time, and Medley / PyTorch. Usage: summarize_cmap.py MEDLEY.txt PYTHON.txt"""
+time, and Medley / PyTorch. Rows "cpu:..." are process CPU time (all threads) instead of wall time. Usage: summarize_cmap.py MEDLEY.txt PYTHON.txt"""
 import statistics
 import sys
 
@@ -24,7 +24,7 @@ def main():
             continue
         m, p = statistics.median(medley[name]), statistics.median(python[name])
         rounds = ", ".join(f"{a / b:.2f}" for a, b in zip(medley[name], python[name]))
-        bench = name.split("_", 2)[2]
+        bench = name.split(":")[-1].split("_", 2)[2]
         target = TARGETS.get(bench)
         met = "" if target is None else ("yes" if m / p <= target else "no")
         print(f"| {name} | {m / 1000:.1f} | {p / 1000:.1f} | {m / p:.2f} | {rounds} | {'' if target is None else f'≤ {target}'} | {met} |")
