@@ -10,7 +10,8 @@ namespace Medley.Bench;
 /// `Medley.Bench prune-latency RUN PRUNED_RUN [ROUNDS]`: inference latency of a CMAP-Fusion run and its pruned copy
 /// (`medley prune`), measured in one process and interleaved: each round times the unpruned and then the pruned
 /// model (order swapped every round) at batch 1 and 32 — warm-up, then the median of CMAP_ITERS (default 30) forward
-/// passes in eval mode without grad. Prints per round and the median over rounds, with params and FLOPs.
+/// passes in eval mode without grad. Prints per round and the median over rounds (wall, and the calling thread's CPU time: with
+/// MEDLEY_NUM_THREADS=1 all the work runs on it), with params and FLOPs.
 /// Inputs are random tensors of the runs' shapes (latency does not depend on the values).
 /// </summary>
 public static class PruneLatency
@@ -43,10 +44,11 @@ public static class PruneLatency
                 var order = r % 2 == 0 ? models : models.Reverse().ToArray();
                 foreach (var (name, m) in order)
                 {
-                    var ms = Median(m, image, labs, warmup, iters);
+                    var (ms, cpuMs) = Median(m, image, labs, warmup, iters);
                     var key = $"{name}_b{batch}";
                     (samples.TryGetValue(key, out var l) ? l : samples[key] = new List<double>()).Add(ms);
-                    Console.WriteLine($"round {r + 1} {key} {ms:F3} ms");
+                    (samples.TryGetValue("cpu:" + key, out var lc) ? lc : samples["cpu:" + key] = new List<double>()).Add(cpuMs);
+                    Console.WriteLine($"round {r + 1} {key} {ms:F3} ms (thread CPU {cpuMs:F3} ms)");
                 }
             }
         foreach (var (key, l) in samples)
@@ -57,17 +59,22 @@ public static class PruneLatency
     private static (Tensor Image, Tensor Labs) Inputs(CmapFusionConfig c, int batch) =>
         (Tensor.Randn(batch, c.InChannels, c.ImageSize, c.ImageSize), Tensor.Rand(batch, c.LabSteps, c.LabVariables));
 
-    private static double Median(CmapFusionModel m, Tensor image, Tensor labs, int warmup, int iters)
+    /// <summary>Median wall ms and median CPU ms of the calling thread (with 1 intra-op thread all the work runs on it;
+    /// it leaves out time spent waiting for a core on a loaded machine).</summary>
+    private static (double Wall, double Cpu) Median(CmapFusionModel m, Tensor image, Tensor labs, int warmup, int iters)
     {
         using var noGrad = Engine.NoGrad();
-        var times = new double[iters];
+        var wall = new double[iters];
+        var cpu = new double[iters];
         for (var i = -warmup; i < iters; i++)
         {
-            var start = Stopwatch.GetTimestamp();
+            var clock = OpClock.Start();
             using (DisposeScope.Enter()) m.Forward(image, labs);
-            if (i >= 0) times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var t = clock.PerOp(1);
+            if (i >= 0) (wall[i], cpu[i]) = (t.Wall / 1000, t.ThreadCpu!.Value / 1000);
         }
-        Array.Sort(times);
-        return times[iters / 2];
+        Array.Sort(wall);
+        Array.Sort(cpu);
+        return (wall[iters / 2], cpu[iters / 2]);
     }
 }
