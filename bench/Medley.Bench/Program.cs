@@ -10,6 +10,8 @@ public static class Program
     public static int Main(string[] args)
     {
         Medley.Torch.Native.NativeLibraryHook.Register(typeof(Program).Assembly);
+        if (args.Length >= 3 && args[0] == "prune-latency") return PruneLatency.Run(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 5);
+        if (args.Length == 3 && args[0] == "cmap") return CmapBench.Run(args[1], args[2]);
         var breakdown = args.Contains("breakdown");
         var only = args.Length > 0 && !breakdown ? new HashSet<string>(args) : null;
         var repeats = int.Parse(Environment.GetEnvironmentVariable("BENCH_REPEATS") ?? "7");

@@ -105,21 +105,33 @@ public sealed class MultiheadAttention : Module
 
         var mask = CombinedMask(keyPaddingMask, attnMask, batched, n, l, s, q.DType);
 
-        var (wq, wk, wv) = ProjectionWeights();
-        Tensor? bq = null, bk = null, bv = null;
-        if (inProjBias != null)
+        Tensor qh, kh, vh;
+        if (inProjWeight != null && ReferenceEquals(query, key) && ReferenceEquals(key, value))
         {
-            bq = inProjBias.Narrow(0, 0, EmbedDim);
-            bk = inProjBias.Narrow(0, EmbedDim, EmbedDim);
-            bv = inProjBias.Narrow(0, 2 * EmbedDim, EmbedDim);
+            // Self-attention: one GEMM with the packed weight and one head-split copy, as PyTorch's in_projection_packed
+            // (three narrowed GEMMs cost more, and their backward accumulates three full-size weight gradients).
+            var heads = Tensor.Linear(q, inProjWeight, inProjBias)
+                .View(n, l, 3, NumHeads, HeadDim).Permute(2, 0, 3, 1, 4).Reshape(3, n * NumHeads, l, HeadDim);
+            (qh, kh, vh) = (heads.Select(0, 0), heads.Select(0, 1), heads.Select(0, 2));
         }
+        else
+        {
+            var (wq, wk, wv) = ProjectionWeights();
+            Tensor? bq = null, bk = null, bv = null;
+            if (inProjBias != null)
+            {
+                bq = inProjBias.Narrow(0, 0, EmbedDim);
+                bk = inProjBias.Narrow(0, EmbedDim, EmbedDim);
+                bv = inProjBias.Narrow(0, 2 * EmbedDim, EmbedDim);
+            }
 
-        // (N, seq, E) -> (N·heads, seq, head_dim)
-        Tensor SplitHeads(Tensor t, long len) =>
-            t.View(n, len, NumHeads, HeadDim).Transpose(1, 2).Reshape(n * NumHeads, len, HeadDim);
-        var qh = SplitHeads(Tensor.Linear(q, wq, bq), l);
-        var kh = SplitHeads(Tensor.Linear(k, wk, bk), s);
-        var vh = SplitHeads(Tensor.Linear(v, wv, bv), s);
+            // (N, seq, E) -> (N·heads, seq, head_dim)
+            Tensor SplitHeads(Tensor t, long len) =>
+                t.View(n, len, NumHeads, HeadDim).Transpose(1, 2).Reshape(n * NumHeads, len, HeadDim);
+            qh = SplitHeads(Tensor.Linear(q, wq, bq), l);
+            kh = SplitHeads(Tensor.Linear(k, wk, bk), s);
+            vh = SplitHeads(Tensor.Linear(v, wv, bv), s);
+        }
 
         var scores = (qh / Math.Sqrt(HeadDim)).Bmm(kh.Transpose(1, 2));
         if (mask != null) scores = scores + mask;
