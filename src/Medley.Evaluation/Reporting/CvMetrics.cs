@@ -4,7 +4,11 @@ using Medley.Evaluation.Statistics;
 namespace Medley.Evaluation.Reporting;
 
 /// <summary>One fold's test metrics, identified by repeat and fold (the pairing key of the paired t-test).</summary>
-public sealed record FoldMetrics(int Repeat, int Fold, IReadOnlyDictionary<string, double> Test);
+public sealed record FoldMetrics(int Repeat, int Fold, IReadOnlyDictionary<string, double> Test)
+{
+    /// <summary>Multi-label runs: per-label values by metric ("auroc" → label → value).</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, double>> PerLabel { get; init; } = new Dictionary<string, Dictionary<string, double>>();
+}
 
 /// <summary>cv_metrics.json: folds × repeats, per-fold test metrics and their summary.</summary>
 public sealed class CvMetrics
@@ -36,7 +40,8 @@ public sealed class CvMetrics
             var o = array[i] as JsonObject ?? throw f.Error($"'{where}[{i}]' must be an object with repeat, fold and test.");
             var repeat = o.ContainsKey("repeat") ? f.Integer(o["repeat"], $"{where}[{i}].repeat") : 0;
             var fold = o.ContainsKey("fold") ? f.Integer(o["fold"], $"{where}[{i}].fold") : i;
-            list.Add(new FoldMetrics(repeat, fold, f.NumberMap(f.Object(o, "test", $"{where}[{i}]."), $"{where}[{i}].test.")));
+            var (test, perLabel) = f.MetricMap(f.Object(o, "test", $"{where}[{i}]."), $"{where}[{i}].test.");
+            list.Add(new FoldMetrics(repeat, fold, test) { PerLabel = perLabel });
         }
         return list;
     }

@@ -29,6 +29,7 @@ internal sealed partial class ReportBuilder
             Note("No cv_metrics.json and no test metrics in metrics.json: the metrics table is omitted.");
             return;
         }
+        PerLabelTable();
         var features = run.Metrics?.Features ?? SingleRuns.Select(r => r.Metrics?.Features).FirstOrDefault(f => f is { Count: > 0 });
         if (features is { Count: > 0 })
             _report.Table(["Feature statistic", "Value"], MetricNames.Order(features.Keys).Select(k => (IReadOnlyList<string>)[MetricNames.Label(k), MetricNames.F(features[k], 4)]),

@@ -86,6 +86,24 @@ internal sealed class JsonFile
         return result;
     }
 
+    /// <summary>
+    /// A test-metrics object: its numbers, plus the per-label objects of multi-label runs ("auroc_per_label":
+    /// {label: value}) keyed by metric name without the suffix.
+    /// </summary>
+    public (Dictionary<string, double> Numbers, Dictionary<string, Dictionary<string, double>> PerLabel) MetricMap(JsonObject? obj, string where)
+    {
+        var numbers = new Dictionary<string, double>();
+        var perLabel = new Dictionary<string, Dictionary<string, double>>();
+        if (obj is null) return (numbers, perLabel);
+        foreach (var (k, v) in obj)
+        {
+            if (v is JsonObject labels && k.EndsWith("_per_label", StringComparison.Ordinal))
+                perLabel[k[..^"_per_label".Length]] = NumberMap(labels, where + k + ".");
+            else numbers[k] = Number(v, where + k);
+        }
+        return (numbers, perLabel);
+    }
+
     public double[] Numbers(JsonArray? array, string where) =>
         array is null ? [] : array.Select((n, i) => Number(n, $"{where}[{i}]")).ToArray();
 }

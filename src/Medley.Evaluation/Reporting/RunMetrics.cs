@@ -12,6 +12,8 @@ public sealed class RunMetrics
     public string? Task { get; init; }
     public IReadOnlyList<string> Classes { get; init; } = [];
     public IReadOnlyDictionary<string, double> Test { get; init; } = new Dictionary<string, double>();
+    /// <summary>Multi-label runs: per-label test values by metric ("auroc" → label → value).</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, double>> PerLabel { get; init; } = new Dictionary<string, Dictionary<string, double>>();
     public (int Epoch, string Metric, double Value)? ValBest { get; init; }
     /// <summary>"efficiency" and any "efficiency_&lt;variant&gt;" object (e.g. efficiency_pruned), keyed by variant ("" for the plain one).</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Efficiency { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, double>>();
@@ -64,12 +66,14 @@ public sealed class RunMetrics
             confusion = (labels, counts);
         }
 
+        var (test, perLabel) = f.MetricMap(f.Object(r, "test", ""), "test.");
         return new RunMetrics
         {
             Method = f.String(r, "method", ""),
             Task = f.String(r, "task", ""),
             Classes = classes,
-            Test = f.NumberMap(f.Object(r, "test", ""), "test."),
+            Test = test,
+            PerLabel = perLabel,
             ValBest = valBest,
             Efficiency = efficiency,
             Features = f.NumberMap(f.Object(r, "features", ""), "features."),
