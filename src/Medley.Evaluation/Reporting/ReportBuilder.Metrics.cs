@@ -108,4 +108,29 @@ internal sealed partial class ReportBuilder
         }
         Note("No predictions.csv: the reliability diagram is omitted.");
     }
+
+    /// <summary>Multi-label runs: each label's test value of every per-label metric (over CV: mean ± std over the folds).</summary>
+    private void PerLabelTable()
+    {
+        var folds = run.Cv?.Runs.Where(r => r.PerLabel.Count > 0).ToList() ?? [];
+        var single = run.Metrics?.PerLabel;
+        var metrics = folds.Count > 0 ? folds[0].PerLabel.Keys.ToList() : single?.Keys.ToList() ?? [];
+        foreach (var metric in metrics)
+        {
+            var labels = folds.Count > 0 ? folds[0].PerLabel[metric].Keys.ToList() : single![metric].Keys.ToList();
+            string Cell(string label)
+            {
+                if (folds.Count == 0) return MetricNames.F(single![metric][label], 4);
+                var values = folds.Where(f => f.PerLabel.TryGetValue(metric, out var m) && m.ContainsKey(label))
+                    .Select(f => f.PerLabel[metric][label]).Where(double.IsFinite).ToArray();
+                if (values.Length == 0) return "n/a";
+                var mean = values.Average();
+                var std = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+                return $"{MetricNames.F(mean, 4)} ± {MetricNames.F(std, 4)}";
+            }
+            _report.Table(["Label", MetricNames.Label(metric)], labels.Select(l => (IReadOnlyList<string>)[l, Cell(l)]),
+                folds.Count > 0 ? $"Per-label {MetricNames.Label(metric)} on the test folds: mean ± std over {folds.Count} runs (n/a: no fold could score the label)."
+                    : $"Per-label {MetricNames.Label(metric)} on the test set of this single run.");
+        }
+    }
 }
