@@ -6,6 +6,26 @@ namespace Medley.Evaluation.Tests;
 public class ReportingReaderTests
 {
     [Fact]
+    public void MultilabelMetricsKeepTheirPerLabelValues()
+    {
+        using var tmp = new TempDir();
+        var path = Path.Combine(tmp.Path, "metrics.json");
+        File.WriteAllText(path, """{"method": "omnifuse", "task": "multilabel", "classes": ["a", "b"], "test": {"auroc": 0.7, "auroc_macro": 0.7, "auroc_per_label": {"a": 0.6, "b": 0.8}}}""");
+        var m = RunMetrics.Read(path);
+        Assert.Equal(0.7, m.Test["auroc"]);
+        Assert.False(m.Test.ContainsKey("auroc_per_label"));
+        Assert.Equal(0.8, m.PerLabel["auroc"]["b"]);
+
+        var cv = Path.Combine(tmp.Path, "cv_metrics.json");
+        File.WriteAllText(cv, """{"folds": 2, "repeats": 1, "runs": [{"repeat": 0, "fold": 0, "test": {"auroc": 0.7, "auroc_per_label": {"a": 0.6}}}, {"repeat": 0, "fold": 1, "test": {"auroc": 0.9, "auroc_per_label": {"a": 1.0}}}]}""");
+        var folds = CvMetrics.Read(cv).Runs;
+        Assert.Equal([0.6, 1.0], folds.Select(f => f.PerLabel["auroc"]["a"]));
+
+        File.WriteAllText(path, """{"test": {"auroc": {"a": 1}}}""");
+        Assert.Contains("test.auroc", Assert.ThrowsAny<Exception>(() => RunMetrics.Read(path)).Message);
+    }
+
+    [Fact]
     public void FeatureFileReadsFloatAndIntegerDtypes()
     {
         using var tmp = new TempDir();
