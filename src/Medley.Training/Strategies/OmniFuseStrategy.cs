@@ -91,6 +91,23 @@ public sealed class OmniFuseStrategy : ITrainingStrategy
         var m = model.ModalityNames.Count;
         if (m > 12) throw new ArgumentException($"TLA over {m} modalities would evaluate {(1 << m) - 1} combinations; use at most 12 or set use_tla=false.");
         var sums = new double[(1 << m) - 1];
+        ForEachBatchInEval(model, binding, source, (batch, inputs) =>
+        {
+            for (var mask = 1; mask <= sums.Length; mask++)
+            {
+                using var inner = DisposeScope.Enter();
+                var output = model.Forward(inputs, Pattern(mask, m), allowDrop: false);
+                sums[mask - 1] += PerSampleLoss(output.Logits, batch.Labels, task).Sum().Item<float>();
+            }
+        });
+        return sums;
+    }
+
+    /// <summary>Runs <paramref name="body"/> on every batch of the source in eval mode without gradient (one scope per
+    /// batch), then restores the model's mode.</summary>
+    private static void ForEachBatchInEval(OmniFuseModel model, InputBinding binding, IBatchSource source,
+        Action<ModalityBatch, Dictionary<string, Tensor>> body)
+    {
         var wasTraining = model.Training;
         model.Eval();
         try
@@ -100,20 +117,13 @@ public sealed class OmniFuseStrategy : ITrainingStrategy
             {
                 using var owned = batch;
                 using var scope = DisposeScope.Enter();
-                var inputs = binding.Inputs(batch);
-                for (var mask = 1; mask <= sums.Length; mask++)
-                {
-                    using var inner = DisposeScope.Enter();
-                    var output = model.Forward(inputs, Pattern(mask, m), allowDrop: false);
-                    sums[mask - 1] += PerSampleLoss(output.Logits, batch.Labels, task).Sum().Item<float>();
-                }
+                body(batch, binding.Inputs(batch));
             }
         }
         finally
         {
             model.Train(wasTraining);
         }
-        return sums;
     }
 
     /// <summary>
@@ -127,37 +137,24 @@ public sealed class OmniFuseStrategy : ITrainingStrategy
         var d = model.EmbedDim;
         double sum = 0;
         long count = 0;
-        var wasTraining = model.Training;
-        model.Eval();
-        try
+        ForEachBatchInEval(model, binding, source, (_, inputs) =>
         {
-            using var noGrad = Engine.NoGrad();
-            foreach (var batch in source.Epoch(0))
+            var full = model.Forward(inputs, null, allowDrop: false);
+            var present = full.Feature("imputed").Lt(0.5);                             // [B, M]
+            var others = present.To(DType.Float32).Sum(1, keepDim: true) - present.To(DType.Float32);
+            for (var i = 0; i < m; i++)
             {
-                using var owned = batch;
-                using var scope = DisposeScope.Enter();
-                var inputs = binding.Inputs(batch);
-                var full = model.Forward(inputs, null, allowDrop: false);
-                var present = full.Feature("imputed").Lt(0.5);                             // [B, M]
-                var others = present.To(DType.Float32).Sum(1, keepDim: true) - present.To(DType.Float32);
-                for (var i = 0; i < m; i++)
-                {
-                    using var inner = DisposeScope.Enter();
-                    var rows = present.Select(1, i).LogicalAnd(others.Select(1, i).Gt(0.0));
-                    var n = rows.To(DType.Int64).Sum().Item<long>();
-                    if (n == 0) continue;
-                    var keep = Enumerable.Range(0, m).Select(j => j != i).ToArray();
-                    var dropped = model.Forward(inputs, keep, allowDrop: false);
-                    var cos = Functional.CosineSimilarity(dropped.Feature("V_imputed").Narrow(1, i * d, d), full.Feature("V").Narrow(1, i * d, d));
-                    sum += (cos * rows.To(cos.DType)).Sum().Item<float>();
-                    count += n;
-                }
+                using var inner = DisposeScope.Enter();
+                var rows = present.Select(1, i).LogicalAnd(others.Select(1, i).Gt(0.0));
+                var n = rows.To(DType.Int64).Sum().Item<long>();
+                if (n == 0) continue;
+                var keep = Enumerable.Range(0, m).Select(j => j != i).ToArray();
+                var dropped = model.Forward(inputs, keep, allowDrop: false);
+                var cos = Functional.CosineSimilarity(dropped.Feature("V_imputed").Narrow(1, i * d, d), full.Feature("V").Narrow(1, i * d, d));
+                sum += (cos * rows.To(cos.DType)).Sum().Item<float>();
+                count += n;
             }
-        }
-        finally
-        {
-            model.Train(wasTraining);
-        }
+        });
         return count > 0 ? sum / count : double.NaN;
     }
 
