@@ -1,8 +1,9 @@
 // OmniFuse training throughput on cached embeddings (issue 5, acceptance 7): the real Trainer.Fit + OmniFuseStrategy
 // path over an in-memory batch source. Peer: bench/python/bench_omnifuse.py (bench/reference/omnifuse.py); driver:
 // bench/run-omnifuse.sh. Prints "RESULT <key> <value>" lines.
-//   Medley.Bench.OmniFuse --samples N [--batch 64] [--steps S] [--seed 1] [--warmup 5]
-//   Medley.Bench.OmniFuse --export PATH [--seed 1]     writes the initial weights (Medley's state dict) and exits
+//   Medley.Bench.OmniFuse --samples N [--batch 64] [--steps S] [--seed 1] [--warmup 5] [MODEL]
+//   Medley.Bench.OmniFuse --export PATH [--seed 1] [MODEL]     writes the initial weights (Medley's state dict) and exits
+//   MODEL: [--dims 512,768,256] [--embed 512] [--latent 128] [--hidden 128] (image,text,ehr widths; the paper's defaults)
 using System.Diagnostics;
 using System.Globalization;
 using Medley.Bench.OmniFuse;
@@ -14,6 +15,7 @@ using Medley.Training;
 using Medley.Training.Strategies;
 
 var opt = BenchArgs.Parse(args);
+BenchModel.Configure(opt.Dims, opt.Embed, opt.Latent, opt.Hidden);
 if (opt.Export != null)
 {
     using var exported = BenchModel.Build(opt.Seed);
@@ -22,7 +24,8 @@ if (opt.Export != null)
     return 0;
 }
 
-Console.WriteLine($"# medley omnifuse: threads={Engine.Threads} samples={opt.Samples} batch={opt.Batch} steps={opt.Steps} seed={opt.Seed}");
+Console.WriteLine($"# medley omnifuse: threads={Engine.Threads} samples={opt.Samples} batch={opt.Batch} steps={opt.Steps} seed={opt.Seed} " +
+                  $"dims={string.Join(",", BenchModel.Modalities.Select(m => m.Width))} embed={opt.Embed} latent={opt.Latent} hidden={opt.Hidden}");
 var rssStart = Rss.Current("VmRSS");
 using var source = BenchData.Make(opt.Samples, opt.Batch, opt.Steps, opt.Seed);
 var rssData = Rss.Current("VmRSS");
@@ -76,11 +79,26 @@ static void Report(string key, double value) => Console.WriteLine($"RESULT {key}
 
 namespace Medley.Bench.OmniFuse
 {
-    /// <summary>The benchmarked model: METHODS.md §2 defaults (K = 5, d = 512, latent 128, p_drop 0.3, α/β/λ the paper's, TLA on).</summary>
+    /// <summary>
+    /// The benchmarked model: METHODS.md §2 defaults (K = 5, d = 512, latent 128, p_drop 0.3, α/β/λ the paper's, TLA on);
+    /// the widths can be changed with <see cref="Configure"/> (bench_omnifuse.py takes the same four arguments).
+    /// </summary>
     public static class BenchModel
     {
-        /// <summary>Cached embeddings as in the paper: ResNet-34 image 512-d, BERT-base text 768-d, an EHR encoding 256-d.</summary>
-        public static readonly (string Name, int Width)[] Modalities = { ("image", 512), ("text", 768), ("ehr", 256) };
+        private static readonly string[] Names = { "image", "text", "ehr" };
+
+        /// <summary>Cached embeddings; default as in the paper: ResNet-34 image 512-d, BERT-base text 768-d, an EHR encoding 256-d.</summary>
+        public static (string Name, int Width)[] Modalities { get; private set; } = new[] { ("image", 512), ("text", 768), ("ehr", 256) };
+        public static int EmbedDim { get; private set; } = 512;
+        public static int LatentDim { get; private set; } = 128;
+        public static int ClassifierHidden { get; private set; } = 128;
+
+        public static void Configure(int[] dims, int embed, int latent, int hidden)
+        {
+            if (dims.Length != Names.Length) throw new ArgumentException($"--dims needs {Names.Length} widths (image,text,ehr), got {dims.Length}");
+            Modalities = Names.Select((n, i) => (n, dims[i])).ToArray();
+            (EmbedDim, LatentDim, ClassifierHidden) = (embed, latent, hidden);
+        }
 
         public static OmniFuseModel Build(int seed)
         {
@@ -88,7 +106,7 @@ namespace Medley.Bench.OmniFuse
             return new OmniFuseModel(new OmniFuseConfig
             {
                 ModalityShapes = string.Join(";", Modalities.Select(m => $"{m.Name}:embedding:{m.Width}")),
-                Task = "binary", NumClasses = 2, EmbedDim = 512, NumAutoencoders = 5, LatentDim = 128, ClassifierHidden = 128,
+                Task = "binary", NumClasses = 2, EmbedDim = EmbedDim, NumAutoencoders = 5, LatentDim = LatentDim, ClassifierHidden = ClassifierHidden,
                 PDrop = 0.3, UseTla = true,
             });
         }
@@ -170,14 +188,17 @@ namespace Medley.Bench.OmniFuse
         }
     }
 
-    public sealed record BenchArgs(long Samples, int Batch, int Steps, int Seed, int Warmup, string? Export)
+    public sealed record BenchArgs(long Samples, int Batch, int Steps, int Seed, int Warmup, string? Export, int[] Dims, int Embed, int Latent, int Hidden)
     {
         public static BenchArgs Parse(string[] args)
         {
             string? Get(string key) => Array.IndexOf(args, key) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
             return new BenchArgs(long.Parse(Get("--samples") ?? "10000", CultureInfo.InvariantCulture), int.Parse(Get("--batch") ?? "64", CultureInfo.InvariantCulture),
                 int.Parse(Get("--steps") ?? "0", CultureInfo.InvariantCulture), int.Parse(Get("--seed") ?? "1", CultureInfo.InvariantCulture),
-                int.Parse(Get("--warmup") ?? "5", CultureInfo.InvariantCulture), Get("--export"));
+                int.Parse(Get("--warmup") ?? "5", CultureInfo.InvariantCulture), Get("--export"),
+                (Get("--dims") ?? "512,768,256").Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture)).ToArray(),
+                int.Parse(Get("--embed") ?? "512", CultureInfo.InvariantCulture), int.Parse(Get("--latent") ?? "128", CultureInfo.InvariantCulture),
+                int.Parse(Get("--hidden") ?? "128", CultureInfo.InvariantCulture));
         }
     }
 }

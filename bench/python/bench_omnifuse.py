@@ -5,6 +5,7 @@ Same data (the same libtorch generator calls under the same seed give the same n
 two epochs: epoch 1 plain steps (TLA has no δ_lazy yet), epoch 2 the 2^M − 1 combination search then steps with the
 δ_lazy pass. Prints "RESULT <key> <value>" lines like the Medley program.
     bench_omnifuse.py --samples N [--batch 64] [--steps S] [--seed 1] [--warmup 5] [--weights medley_init.safetensors]
+                      [--dims 512,768,256] [--embed 512] [--latent 128] [--hidden 128]   (model widths, the paper's defaults)
 """
 import argparse
 import os
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "reference"))
 import omnifuse  # noqa: E402
 from fixture_io import load  # noqa: E402
 
-MODALITIES = [("image", 512), ("text", 768), ("ehr", 256)]
+MODALITIES = [("image", 512), ("text", 768), ("ehr", 256)]  # replaced from --dims in main()
 MISSING_RATE = 0.2
 
 
@@ -71,18 +72,26 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--weights")
+    ap.add_argument("--dims", default="512,768,256")
+    ap.add_argument("--embed", type=int, default=512)
+    ap.add_argument("--latent", type=int, default=128)
+    ap.add_argument("--hidden", type=int, default=128)
     a = ap.parse_args()
+    dims = [int(d) for d in a.dims.split(",")]
+    if len(dims) != 3:
+        sys.exit(f"--dims needs 3 widths (image,text,ehr), got {len(dims)}")
+    MODALITIES[:] = [(name, d) for (name, _), d in zip(MODALITIES, dims)]
     threads = int(os.environ.get("MEDLEY_NUM_THREADS", torch.get_num_threads()))
     torch.set_num_threads(threads)
     print(f"# python omnifuse: threads={torch.get_num_threads()} torch={torch.__version__} samples={a.samples} "
-          f"batch={a.batch} steps={a.steps} seed={a.seed}")
+          f"batch={a.batch} steps={a.steps} seed={a.seed} dims={a.dims} embed={a.embed} latent={a.latent} hidden={a.hidden}")
     rss_start = rss("VmRSS")
     data = make_data(a.samples, a.seed)
     rss_data = rss("VmRSS")
     dataset_bytes = sum(v.numel() * 4 + p.numel() for v, p in zip(data[0], data[1])) + a.samples * 4
     torch.manual_seed(a.seed + 1000)
-    model = omnifuse.OmniFuse(MODALITIES, num_classes=2, embed_dim=512, num_autoencoders=5, latent_dim=128,
-                              classifier_hidden=128, p_drop=0.3)
+    model = omnifuse.OmniFuse(MODALITIES, num_classes=2, embed_dim=a.embed, num_autoencoders=5,
+                              latent_dim=a.latent, classifier_hidden=a.hidden, p_drop=0.3)
     if a.weights:
         state = load(a.weights)
         model.load_state_dict(state, strict=True)
