@@ -6,6 +6,9 @@
 #   CMAP_CONFIGS="ti b"            configs (ti: d 192, 12 layers, 3 heads, MLP 768; b: ViT-B/16)
 #   CMAP_THREADS="1 2"             intra-op thread counts (both sides get the same)
 #   CMAP_WARMUP / CMAP_ITERS       override the per-benchmark warm-up / timed iterations (defaults in the programs)
+#   BENCH_PY_ENV="K=V ..."         extra environment for the Python side only, e.g. GOMP_SPINCOUNT=0 to give PyTorch the
+#                                  idle-thread policy Medley sets for itself (src/Medley.Torch/Native/NativeLoader.cs)
+#   BENCH_TAG=name                 suffix for the log files (bench/out/cmap-CONFIG-tN[-name].*.txt)
 # Both sides load the same weights (bench/out/cmap_<config>.safetensors, written once by the Python side with seed 0)
 # and time the same inputs. Each process prints the median over its timed iterations; the table shows the median over
 # rounds and Medley / PyTorch.
@@ -26,18 +29,18 @@ for cfg in ${CMAP_CONFIGS:-ti b}; do
   [ -f "$weights" ] || "$PY" "$ROOT/bench/python/bench_cmap.py" "$cfg" "$weights" --save >&2
   for threads in ${CMAP_THREADS:-1 2}; do
     export MEDLEY_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
-    log="$OUT/cmap-$cfg-t$threads"
+    log="$OUT/cmap-$cfg-t$threads${BENCH_TAG:+-$BENCH_TAG}"
     : >"$log.medley.txt"; : >"$log.python.txt"
     load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
     for round in $(seq 1 "$ROUNDS"); do
       sides=(medley python); [ $((round % 2)) -eq 0 ] && sides=(python medley)
       for side in "${sides[@]}"; do
         echo "[bench] cmap $cfg threads=$threads round $round/$ROUNDS: $side (load $(cut -d' ' -f1 /proc/loadavg))" >&2
-        if [ "$side" = medley ]; then dotnet "$MEDLEY" cmap "$cfg" "$weights"; else "$PY" "$ROOT/bench/python/bench_cmap.py" "$cfg" "$weights"; fi \
+        if [ "$side" = medley ]; then dotnet "$MEDLEY" cmap "$cfg" "$weights"; else env ${BENCH_PY_ENV:-} "$PY" "$ROOT/bench/python/bench_cmap.py" "$cfg" "$weights"; fi \
           | tee -a "$log.$side.txt" >&2
       done
     done
-    echo "## cmap $cfg, threads=$threads: $ROUNDS rounds; load (1/5/15 min) at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "## cmap $cfg, threads=$threads: $ROUNDS rounds; python env: ${BENCH_PY_ENV:-default}; load (1/5/15 min) at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
     "$PY" "$ROOT/bench/python/summarize_cmap.py" "$log.medley.txt" "$log.python.txt"
   done
 done

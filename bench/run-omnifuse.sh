@@ -9,6 +9,8 @@
 #   BENCH_DIMS="512,768,256"           cached-embedding widths image,text,ehr (default: the paper's)
 #   BENCH_EMBED=512 BENCH_LATENT=128 BENCH_HIDDEN=128   embed_dim, autoencoder latent, classifier hidden
 #   BENCH_OUT=DIR                      output folder (default bench/out/omnifuse)
+#   BENCH_PY_ENV="K=V ..."             extra environment for the Python side only, e.g. GOMP_SPINCOUNT=0 (the idle-thread
+#                                      policy Medley sets for itself, src/Medley.Torch/Native/NativeLoader.cs)
 # Both sides start from the same weights (Medley's initial state dict, exported to safetensors and loaded by name in
 # Python), see the same data, seeds and permutations; bench/python/summarize_omnifuse.py prints the table.
 set -euo pipefail
@@ -29,7 +31,7 @@ BIN="$ROOT/bench/Medley.Bench.OmniFuse/bin/Release/net10.0/Medley.Bench.OmniFuse
 dotnet "$BIN" --export "$OUT/init.safetensors" --seed 1 "${MODEL[@]}" >&2
 
 run_medley() { dotnet "$BIN" --samples "$1" --batch "$BATCH" --steps "$STEPS" --seed 1 "${MODEL[@]}"; }
-run_python() { "$PY" "$ROOT/bench/python/bench_omnifuse.py" --samples "$1" --batch "$BATCH" --steps "$STEPS" --seed 1 --weights "$OUT/init.safetensors" "${MODEL[@]}"; }
+run_python() { env ${BENCH_PY_ENV:-} "$PY" "$ROOT/bench/python/bench_omnifuse.py" --samples "$1" --batch "$BATCH" --steps "$STEPS" --seed 1 --weights "$OUT/init.safetensors" "${MODEL[@]}"; }
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 : >"$OUT/results.txt"
 for round in $(seq 1 "$ROUNDS"); do
@@ -44,5 +46,5 @@ for round in $(seq 1 "$ROUNDS"); do
     done
   done
 done
-echo "machine: $(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), threads=$THREADS, batch=$BATCH, steps/epoch=$STEPS, model ${MODEL[*]}, load (1/5/15 min) at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "machine: $(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), threads=$THREADS, python env: ${BENCH_PY_ENV:-default}, batch=$BATCH, steps/epoch=$STEPS, model ${MODEL[*]}, load (1/5/15 min) at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 "$PY" "$ROOT/bench/python/summarize_omnifuse.py" "$OUT/results.txt"

@@ -81,6 +81,17 @@ MDL_API TensorHandle mdl_from_blob(const void* data, const int64_t* shape, int64
   MDL_CATCH(nullptr)
 }
 
+// A dense row-major host tensor with the values of h (h itself when it already is one) and its data pointer, so that
+// callers can write large tensors to files straight from tensor memory; the handle keeps the memory alive.
+MDL_API TensorHandle mdl_host_dense(TensorHandle h, void** data) {
+  MDL_TRY
+  at::NoGradGuard no_grad;
+  auto t = h->detach().to(at::kCPU).contiguous();
+  *data = t.numel() > 0 ? t.data_ptr() : nullptr;
+  return mdl::wrap(std::move(t));
+  MDL_CATCH(nullptr)
+}
+
 // Copies a tensor's values (any layout/device) into host memory as a dense row-major block.
 MDL_API int mdl_copy_to(TensorHandle h, void* dst, int64_t nbytes) {
   MDL_TRY

@@ -32,6 +32,7 @@ internal static unsafe partial class NativeMethods
     // data
     [DllImport(Lib)] internal static extern IntPtr mdl_from_blob(void* data, long* shape, long ndim, int dtype, int deviceType, int deviceIndex, int requiresGrad);
     [DllImport(Lib)] internal static extern int mdl_copy_to(IntPtr h, void* dst, long nbytes);
+    [DllImport(Lib)] internal static extern IntPtr mdl_host_dense(IntPtr h, void** data);
     [DllImport(Lib)] internal static extern double mdl_item_double(IntPtr h);
     [DllImport(Lib)] internal static extern long mdl_item_long(IntPtr h);
 

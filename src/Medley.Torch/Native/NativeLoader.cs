@@ -23,6 +23,7 @@ internal static class NativeLoader
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
     {
         if (name != LibraryName) return IntPtr.Zero;
+        QuietIdleThreads();
         var tried = new List<string>();
         foreach (var candidate in Candidates())
         {
@@ -40,6 +41,30 @@ internal static class NativeLoader
         }
         throw new DllNotFoundException(
             $"Medley's native library ({FileName}) was not found; looked in: {string.Join(", ", tried)}. " + SetupHint);
+    }
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetNativeEnvironment(string name, string value, int overwrite);
+
+    /// <summary>
+    /// libtorch's OpenMP threads busy-wait between parallel regions by default, while OpenBLAS runs every GEMM on its
+    /// own threads over all cores: with two intra-op threads on two cores the spinners and the GEMM threads fight, and
+    /// training and inference ran 2–5× slower than with one thread (bench/RESULTS.md). Idle OpenMP threads therefore
+    /// sleep at once unless the user chose a policy. libgomp reads this when it loads, so it is set just before
+    /// libtorch is, through libc (Environment.SetEnvironmentVariable does not reach native getenv).
+    /// </summary>
+    private static void QuietIdleThreads()
+    {
+        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") != null || Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") != null)
+            return;
+        try
+        {
+            SetNativeEnvironment("GOMP_SPINCOUNT", "0", 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc: keep the runtime's default policy.
+        }
     }
 
     internal const string SetupHint =

@@ -14,6 +14,13 @@ public class Adam : Optimizer
     public bool AmsGrad { get; }
     public bool Maximize { get; }
 
+    /// <summary>
+    /// One native pass per parameter (float32, contiguous, CPU) instead of torch 1.13's eight tensor-wide ops; the same
+    /// arithmetic in the same order, so results agree with the unfused path to float rounding (fma contraction of
+    /// the moment updates). Off gives torch's op-by-op path exactly; other dtypes or layouts always take it.
+    /// </summary>
+    public bool Fused { get; init; } = true;
+
     /// <summary>True for AdamW: weight decay shrinks the parameter (p ← p·(1 − lr·wd)) instead of joining the gradient.</summary>
     protected virtual bool DecoupledWeightDecay => false;
 
@@ -57,29 +64,31 @@ public class Adam : Optimizer
         var lr = group.LearningRate;
         var weightDecay = group.WeightDecay;
 
+        state.Step++;
+        // torch keeps step as a float32 tensor and reads it back as a Python float.
+        double step = (float)state.Step;
+        var stepSize = lr / (1 - Math.Pow(Beta1, step));
+        var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));
+        if (AmsGrad) state.MaxExpAvgSq ??= NewState(param);
+
+        if (Fused && OptimOps.AdamFused_(param, grad, expAvg, expAvgSq, AmsGrad ? state.MaxExpAvgSq : null, lr, Beta1, Beta2,
+                Eps, weightDecay, DecoupledWeightDecay, Maximize, stepSize, biasCorrection2Sqrt))
+            return;
+
         Tensor? negated = null, decayed = null;
         try
         {
             if (Maximize) grad = negated = grad.Neg();
-            state.Step++;
             if (DecoupledWeightDecay) param.Mul_(1 - lr * weightDecay);
             else if (weightDecay != 0) grad = decayed = grad.Add(param, weightDecay);
 
             expAvg.Mul_(Beta1).Add_(grad, 1 - Beta1);
             expAvgSq.Mul_(Beta2).Addcmul_(grad, grad, 1 - Beta2);
 
-            // torch keeps step as a float32 tensor and reads it back as a Python float.
-            double step = (float)state.Step;
-            var biasCorrection1 = 1 - Math.Pow(Beta1, step);
-            var biasCorrection2 = 1 - Math.Pow(Beta2, step);
-            var stepSize = lr / biasCorrection1;
-            var biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
-
             var second = expAvgSq;
             if (AmsGrad)
             {
-                state.MaxExpAvgSq ??= NewState(param);
-                state.MaxExpAvgSq.Maximum_(expAvgSq);
+                state.MaxExpAvgSq!.Maximum_(expAvgSq);
                 second = state.MaxExpAvgSq;
             }
             using var denom = second.Sqrt();

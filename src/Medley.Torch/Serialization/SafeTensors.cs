@@ -180,20 +180,19 @@ public static class SafeTensors
             foreach (var (k, v) in metadata) meta[k] = v;
             header["__metadata__"] = meta;
         }
-        var blobs = new List<byte[]>();
+        var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
         long offset = 0;
-        foreach (var name in tensors.Keys.OrderBy(k => k, StringComparer.Ordinal))
+        foreach (var name in names)
         {
             var t = tensors[name];
-            var bytes = RawBytes(t);
+            var length = t.NumEl * t.DType.ElementSize();
             header[name] = new JsonObject
             {
                 ["dtype"] = CodeOf(t.DType),
                 ["shape"] = new JsonArray(t.Shape.Select(s => (JsonNode)s).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + bytes.Length),
+                ["data_offsets"] = new JsonArray(offset, offset + length),
             };
-            blobs.Add(bytes);
-            offset += bytes.Length;
+            offset += length;
         }
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         var padded = (headerBytes.Length + 7) / 8 * 8;
@@ -209,7 +208,7 @@ public static class SafeTensors
                 stream.Write(len);
                 stream.Write(headerBytes);
                 for (var i = headerBytes.Length; i < padded; i++) stream.WriteByte((byte)' ');
-                foreach (var blob in blobs) stream.Write(blob);
+                foreach (var name in names) WriteValues(stream, tensors[name]);
             }
             File.Move(temp, path, overwrite: true);
         }
@@ -219,13 +218,28 @@ public static class SafeTensors
         }
     }
 
-    private static unsafe byte[] RawBytes(Tensor t)
+    // Straight from tensor memory (a dense host copy only when the tensor is not one already): saving a checkpoint
+    // must not double the process's memory by staging every tensor in managed arrays.
+    private static unsafe void WriteValues(Stream stream, Tensor t)
     {
-        var bytes = new byte[t.NumEl * t.DType.ElementSize()];
-        fixed (byte* p = bytes)
+        void* data;
+        var handle = NativeMethods.mdl_host_dense(t.Handle, &data);
+        if (handle == IntPtr.Zero) throw Errors.Take("SafeTensors.Save", t);
+        try
         {
-            if (NativeMethods.mdl_copy_to(t.Handle, p, bytes.Length) != 0) throw Errors.Take("SafeTensors.Save", t);
+            var remaining = t.NumEl * t.DType.ElementSize();
+            var p = (byte*)data;
+            while (remaining > 0)
+            {
+                var chunk = (int)Math.Min(remaining, 1 << 30);
+                stream.Write(new ReadOnlySpan<byte>(p, chunk));
+                p += chunk;
+                remaining -= chunk;
+            }
         }
-        return bytes;
+        finally
+        {
+            NativeMethods.mdl_free(handle);
+        }
     }
 }
