@@ -72,6 +72,9 @@ Report("rss_last_step_epoch1_mb", progress.RssLastStepEpoch1 / 1048576.0);
 Report("rss_end_epoch1_mb", e1.RssEnd / 1048576.0);
 Report("rss_end_epoch2_mb", e2.RssEnd / 1048576.0);
 Report("peak_rss_mb", Rss.Current("VmHWM") / 1048576.0);
+// The .NET side of RSS: memory the GC has committed (its heap plus reserve), to tell managed growth from native.
+Report("gc_committed_step10_mb", progress.GcCommittedAtStep10 / 1048576.0);
+Report("gc_committed_last_step_epoch1_mb", progress.GcCommittedLastStepEpoch1 / 1048576.0);
 Report("live_tensors", Engine.LiveTensors);
 return 0;
 
@@ -147,6 +150,8 @@ namespace Medley.Bench.OmniFuse
         public readonly Dictionary<int, EpochTimes> Epochs = new();
         public long RssAtStep10;
         public long RssLastStepEpoch1;
+        public long GcCommittedAtStep10;
+        public long GcCommittedLastStepEpoch1;
         private double nextStart;
         private int perEpoch;
 
@@ -162,8 +167,9 @@ namespace Medley.Bench.OmniFuse
             if (!Epochs.TryGetValue(epoch, out var e)) Epochs[epoch] = e = new EpochTimes { Start = nextStart };
             e.BatchTimes.Add(now);
             e.Losses.Add(loss);
-            if (epoch == 1 && batch == 10) RssAtStep10 = Rss.Current("VmRSS");
-            if (epoch == 1 && batch == perEpoch) RssLastStepEpoch1 = Rss.Current("VmRSS");   // before the checkpoint is written
+            if (epoch == 1 && batch == 10) (RssAtStep10, GcCommittedAtStep10) = (Rss.Current("VmRSS"), GC.GetGCMemoryInfo().TotalCommittedBytes);
+            if (epoch == 1 && batch == perEpoch)   // before the checkpoint is written
+                (RssLastStepEpoch1, GcCommittedLastStepEpoch1) = (Rss.Current("VmRSS"), GC.GetGCMemoryInfo().TotalCommittedBytes);
         }
 
         // Called after the epoch's checkpoints are written: the next epoch's clock starts here (checkpoints are not timed).

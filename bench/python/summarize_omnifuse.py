@@ -1,4 +1,5 @@
-"""Table of bench/run-omnifuse.sh results: medians over rounds per (side, dataset size), Medley / PyTorch ratios."""
+"""Table of bench/run-omnifuse.sh results: medians over rounds per (side, dataset size), Medley / PyTorch ratios of the
+medians and per round (the i-th Medley process against the i-th PyTorch process of the same size)."""
 import statistics
 import sys
 from collections import defaultdict
@@ -16,15 +17,17 @@ def med(side, n, key):
     return statistics.median(v) if v else float("nan")
 
 
-print("| samples | metric | Medley | PyTorch | Medley / PyTorch |")
-print("|---:|---|---:|---:|---:|")
+print("| samples | metric | Medley | PyTorch | Medley / PyTorch | per-round ratios |")
+print("|---:|---|---:|---:|---:|---|")
 for n in sizes:
     for key, label in [("step_sps", "step, TLA off (samples/s)"), ("epoch1_sps", "epoch 1, TLA off (samples/s)"),
                        ("tla_step_sps", "step with δ_lazy pass (samples/s)"), ("tla_search_s", "TLA search (s)"),
                        ("tla_epoch_sps", "epoch 2, TLA on incl. search (samples/s)")]:
         m, p = med("medley", n, key), med("python", n, key)
         ratio = m / p if key != "tla_search_s" else p / m
-        print(f"| {n} | {label} | {m:.1f} | {p:.1f} | {ratio:.2f}{' (time: PyTorch / Medley)' if key == 'tla_search_s' else ''} |")
+        rounds = zip(vals.get(("medley", n, key), []), vals.get(("python", n, key), []))
+        per_round = ", ".join(f"{(a / b if key != 'tla_search_s' else b / a):.2f}" for a, b in rounds)
+        print(f"| {n} | {label} | {m:.1f} | {p:.1f} | {ratio:.2f}{' (time: PyTorch / Medley)' if key == 'tla_search_s' else ''} | {per_round} |")
 print()
 print("| samples | side | dataset MB | RSS start | after data | step 10 | last step ep. 1 | end ep. 2 | peak RSS (MB) | first loss |")
 print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
