@@ -43,15 +43,7 @@ internal sealed partial class ReportBuilder
             var labels = f.TryGetValue("labels", out var lab) && lab.Values.Length == fi.Rows ? lab.Values.Select(v => (int)v).ToArray() : null;
             var classes = ClassNames(r);
             var n = rows.Length;
-            var x = new double[2 * n, fi.Columns];
-            for (var i = 0; i < n; i++)
-                for (var j = 0; j < fi.Columns; j++)
-                {
-                    x[i, j] = fi.Values[(long)rows[i] * fi.Columns + j];
-                    x[n + i, j] = fl.Values[(long)rows[i] * fl.Columns + j];
-                }
-            Standardise(x);
-            var xy = TSne.Embed(x, new TSneOptions { Seed = options.TSneSeed, Perplexity = Math.Min(30, (2 * n - 1) / 3.0), Iterations = 750 });
+            var xy = JointTsne(fi, fl, rows);
 
             var byModality = new ScatterChart { Title = $"By modality — {label}", HideTicks = true, PointRadius = 2.8, Width = 520, Height = 420, XLabel = "t-SNE 1", YLabel = "t-SNE 2" };
             for (var i = 0; i < 2 * n; i++) byModality.Add(xy[i, 0], xy[i, 1], i < n ? "image (F_I)" : "lab (F_L)");
@@ -111,6 +103,24 @@ internal sealed partial class ReportBuilder
     /// <summary>Evenly spaced row indices (deterministic, keeps the file's order).</summary>
     private static int[] Subsample(int n, int max) =>
         n <= max ? Enumerable.Range(0, n).ToArray() : Enumerable.Range(0, max).Select(i => (int)((long)i * n / max)).ToArray();
+
+    /// <summary>
+    /// Embeds the given rows of two same-shaped matrices together (z-scored columns): points 0..n−1 are a's rows,
+    /// n..2n−1 b's, so the two sets are placed in one map and can be compared.
+    /// </summary>
+    private double[,] JointTsne(FeatureTensor a, FeatureTensor b, int[] rows)
+    {
+        var n = rows.Length;
+        var x = new double[2 * n, a.Columns];
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j < a.Columns; j++)
+            {
+                x[i, j] = a.Values[(long)rows[i] * a.Columns + j];
+                x[n + i, j] = b.Values[(long)rows[i] * b.Columns + j];
+            }
+        Standardise(x);
+        return TSne.Embed(x, new TSneOptions { Seed = options.TSneSeed, Perplexity = Math.Min(30, (2 * n - 1) / 3.0), Iterations = 750 });
+    }
 
     /// <summary>Z-scores each column so that no dimension dominates the distances; constant columns become 0.</summary>
     private static void Standardise(double[,] x)

@@ -85,15 +85,7 @@ internal sealed partial class ReportBuilder
             }
             var rows = Subsample(o.Rows, options.MaxTSneSamples);
             var n = rows.Length;
-            var x = new double[2 * n, o.Columns];
-            for (var r = 0; r < n; r++)
-                for (var j = 0; j < o.Columns; j++)
-                {
-                    x[r, j] = o.Values[(long)rows[r] * o.Columns + j];
-                    x[n + r, j] = i.Values[(long)rows[r] * i.Columns + j];
-                }
-            Standardise(x);
-            var xy = TSne.Embed(x, new TSneOptions { Seed = options.TSneSeed, Perplexity = Math.Min(30, (2 * n - 1) / 3.0), Iterations = 750 });
+            var xy = JointTsne(o, i, rows);
             var chart = new ScatterChart { Title = $"{m}: original vs imputed", HideTicks = true, PointRadius = 2.8, Width = 460, Height = 400, XLabel = "t-SNE 1", YLabel = "t-SNE 2" };
             for (var r = 0; r < 2 * n; r++) chart.Add(xy[r, 0], xy[r, 1], r < n ? m : m + "-imputed");
             charts.Add((chart, "imputation-tsne-" + Slug(m)));
