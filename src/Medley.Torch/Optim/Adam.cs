@@ -57,7 +57,6 @@ public class Adam : Optimizer
         {
             state.ExpAvg = NewState(param);
             state.ExpAvgSq = NewState(param);
-            if (AmsGrad) state.MaxExpAvgSq = NewState(param);
         }
         var expAvg = state.ExpAvg;
         var expAvgSq = state.ExpAvgSq!;
@@ -69,7 +68,7 @@ public class Adam : Optimizer
         double step = (float)state.Step;
         var stepSize = lr / (1 - Math.Pow(Beta1, step));
         var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));
-        if (AmsGrad) state.MaxExpAvgSq ??= NewState(param);
+        if (AmsGrad) state.MaxExpAvgSq ??= NewState(param);   // also after loading a state saved without AMSGrad
 
         if (Fused && OptimOps.AdamFused_(param, grad, expAvg, expAvgSq, AmsGrad ? state.MaxExpAvgSq : null, lr, Beta1, Beta2,
                 Eps, weightDecay, DecoupledWeightDecay, Maximize, stepSize, biasCorrection2Sqrt))
