@@ -88,7 +88,7 @@ public static class CmapBench
         foreach (var batch in new[] { 1, 32 })
         {
             var bench = $"infer_b{batch}";
-            if (only.Count > 0 && !only.Contains(bench)) continue;
+            if (only.Count > 0 && !only.Contains(bench) && !only.Contains(bench + "_vit")) continue;
             var (image, labs, target) = Inputs(batch);
             void Infer()
             {
@@ -97,6 +97,14 @@ public static class CmapBench
                 _ = model.Forward(image, labs).Logits;
             }
             Report(name, bench, Timed(Infer, Iters(bench)));
+            // The image encoder alone: how much of the forward is the ViT.
+            void EncodeImage()
+            {
+                using var scope = DisposeScope.Enter();
+                using var noGrad = Engine.NoGrad();
+                _ = model.ImageEncoder.Forward(image);
+            }
+            if (only.Contains(bench + "_vit")) Report(name, bench + "_vit", Timed(EncodeImage, Iters(bench)));
             image.Dispose(); labs.Dispose(); target.Dispose();
         }
         return 0;

@@ -12,6 +12,7 @@ public static class Program
         Medley.Torch.Native.NativeLibraryHook.Register(typeof(Program).Assembly);
         if (args.Length >= 3 && args[0] == "prune-latency") return PruneLatency.Run(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 5);
         if (args.Length == 3 && args[0] == "cmap") return CmapBench.Run(args[1], args[2]);
+        if (args.Length >= 1 && args[0] == "vit-ops") return VitBlockOps.Run(args.Length > 1 ? args[1] : "ti");
         var breakdown = args.Contains("breakdown");
         var only = args.Length > 0 && !breakdown ? new HashSet<string>(args) : null;
         var repeats = int.Parse(Environment.GetEnvironmentVariable("BENCH_REPEATS") ?? "7");

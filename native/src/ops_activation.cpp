@@ -1,5 +1,6 @@
 // Activation functions as tensor ops (the layer wrappers live in NN/).
 #include "common.h"
+#include "fused_ops.h"
 
 MDL_API TensorHandle mdl_relu(TensorHandle t) { MDL_TENSOR(t->relu()) }
 MDL_API int mdl_relu_(TensorHandle t) {
@@ -8,7 +9,7 @@ MDL_API int mdl_relu_(TensorHandle t) {
 MDL_API TensorHandle mdl_leaky_relu(TensorHandle t, double slope) { MDL_TENSOR(at::leaky_relu(*t, slope)) }
 // approximate: 0 = exact erf form, 1 = tanh approximation.
 MDL_API TensorHandle mdl_gelu(TensorHandle t, int approximate) {
-  MDL_TENSOR(at::gelu(*t, approximate ? "tanh" : "none"))
+  MDL_TENSOR(approximate ? at::gelu(*t, "tanh") : mdl::fused::gelu(*t))
 }
 MDL_API TensorHandle mdl_sigmoid(TensorHandle t) { MDL_TENSOR(t->sigmoid()) }
 MDL_API TensorHandle mdl_tanh(TensorHandle t) { MDL_TENSOR(t->tanh()) }

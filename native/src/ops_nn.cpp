@@ -1,6 +1,7 @@
 // Neural-network functional ops: convolution, pooling, resampling, padding, dropout, embedding, normalisation
 // and activations. Each export is one ATen call; argument checking and defaults live in NN/Functional*.cs.
 #include "common.h"
+#include "fused_ops.h"
 
 namespace {
 at::IntArrayRef arr(const int64_t* v, int64_t n) { return mdl::dims(v, n); }
@@ -151,7 +152,7 @@ MDL_API TensorHandle mdl_nn_one_hot(TensorHandle x, int64_t num_classes) { MDL_T
 // ---- normalisation --------------------------------------------------------------------------------------
 MDL_API TensorHandle mdl_nn_layer_norm(TensorHandle x, const int64_t* shape, int64_t ndim, TensorHandle w,
                                        TensorHandle b, double eps) {
-  MDL_TENSOR(at::layer_norm(*x, arr(shape, ndim), mdl::optional_tensor(w), mdl::optional_tensor(b), eps, true))
+  MDL_TENSOR(mdl::fused::layer_norm(*x, arr(shape, ndim), mdl::optional_tensor(w), mdl::optional_tensor(b), eps))
 }
 // Training mode updates running_mean/running_var in place (when given) with `momentum`.
 MDL_API TensorHandle mdl_nn_batch_norm(TensorHandle x, TensorHandle w, TensorHandle b, TensorHandle running_mean,
@@ -178,7 +179,7 @@ MDL_API TensorHandle mdl_nn_clamp_min(TensorHandle x, double min) { MDL_TENSOR(a
 MDL_API TensorHandle mdl_nn_relu(TensorHandle x) { MDL_TENSOR(at::relu(*x)) }
 MDL_API TensorHandle mdl_nn_leaky_relu(TensorHandle x, double slope) { MDL_TENSOR(at::leaky_relu(*x, slope)) }
 MDL_API TensorHandle mdl_nn_gelu(TensorHandle x, int tanh_approx) {
-  MDL_TENSOR(at::gelu(*x, tanh_approx ? "tanh" : "none"))
+  MDL_TENSOR(tanh_approx ? at::gelu(*x, "tanh") : mdl::fused::gelu(*x))
 }
 MDL_API TensorHandle mdl_nn_sigmoid(TensorHandle x) { MDL_TENSOR(at::sigmoid(*x)) }
 MDL_API TensorHandle mdl_nn_tanh(TensorHandle x) { MDL_TENSOR(at::tanh(*x)) }

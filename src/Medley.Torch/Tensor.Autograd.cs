@@ -39,9 +39,13 @@ public partial class Tensor
         set => Errors.Check(NativeMethods.mdl_set_grad(Handle, value?.Handle ?? IntPtr.Zero), "Grad", this, value);
     }
 
-    /// <summary>Computes gradients of this tensor w.r.t. graph leaves. A non-scalar needs <paramref name="gradient"/>.</summary>
-    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false) =>
-        Errors.Check(NativeMethods.mdl_backward(Handle, gradient?.Handle ?? IntPtr.Zero, retainGraph ? 1 : 0, createGraph ? 1 : 0),
+    /// <summary>
+    /// Computes gradients of this tensor w.r.t. graph leaves. A non-scalar needs <paramref name="gradient"/>.
+    /// As in torch, the graph is kept when <paramref name="retainGraph"/> says so and, by default, whenever
+    /// <paramref name="createGraph"/> is set (a second backward through the gradients needs it).
+    /// </summary>
+    public void Backward(Tensor? gradient = null, bool? retainGraph = null, bool createGraph = false) =>
+        Errors.Check(NativeMethods.mdl_backward(Handle, gradient?.Handle ?? IntPtr.Zero, (retainGraph ?? createGraph) ? 1 : 0, createGraph ? 1 : 0),
             "Backward", this, gradient);
 
     /// <summary>Keeps the gradient of a non-leaf tensor after backward.</summary>

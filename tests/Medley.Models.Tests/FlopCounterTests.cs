@@ -51,7 +51,7 @@ public class FlopCounterTests
         long projections = (long)n * l * e * e + 2L * n * s * e * e + (long)n * l * e * e;  // q, k, v, out
         long products = 2L * n * h * l * s * (e / h);                                     // Q·Kᵀ and A·V
         Assert.Equal(projections + products, counter.MultiplyAdds);
-        Assert.Equal(2L * n * h * l * s * (e / h), counter.ByOp["Bmm"]);
+        Assert.Equal(2L * n * h * l * s * (e / h), counter.ByOp["Attention"]);
     }
 
     [Fact]

@@ -67,14 +67,9 @@ public sealed class CrossModalTransformer : Module
             || queries.Size(2) != qProj.InFeatures || keys.Size(2) != kProj.InFeatures)
             throw new ArgumentException(
                 $"CrossModalTransformer expects queries (B, Lq, {qProj.InFeatures}) and keys (B, Lk, {kProj.InFeatures}), got {queries.Describe()} and {keys.Describe()}.");
-        var (b, lq, lk) = (queries.Size(0), queries.Size(1), keys.Size(1));
-        var hd = ModelDim / Heads;
-        Tensor SplitHeads(Tensor t, long len) => t.View(b, len, Heads, hd).Transpose(1, 2);   // (B, h, L, hd)
-        var q = SplitHeads(qProj.Forward(queries), lq);
-        var k = SplitHeads(kProj.Forward(keys), lk);
-        var v = SplitHeads(vProj.Forward(keys), lk);
-        var attention = (q.Matmul(k.Transpose(-1, -2)) / Math.Sqrt(hd)).Softmax(-1);
-        var attended = attention.Matmul(v).Transpose(1, 2).Reshape(b, lq, ModelDim);
+        var (b, lq) = (queries.Size(0), queries.Size(1));
+        // softmax(q·kᵀ/√hd)·v per head, heads side by side in (B, Lq, modelDim).
+        var attended = Functional.Attention(qProj.Forward(queries), kProj.Forward(keys), vProj.Forward(keys), Heads);
         var residual = queries;
         if (residualIndex != null)
         {

@@ -104,9 +104,25 @@ public sealed class MultiheadAttention : Module
             throw new ArgumentException($"MultiheadAttention: query, key and value disagree on batch or key length: query {query.Describe()}, key {key.Describe()}, value {value.Describe()} (batch_first={BatchFirst}).");
 
         var mask = CombinedMask(keyPaddingMask, attnMask, batched, n, l, s, q.DType);
+        var selfAttention = inProjWeight != null && ReferenceEquals(query, key) && ReferenceEquals(key, value);
+
+        // Without masks, attention-weight dropout or returned weights, the heads run as one fused op.
+        if (mask == null && !needWeights && !(Dropout > 0 && Training))
+        {
+            Tensor merged;
+            if (selfAttention) merged = Functional.PackedSelfAttention(Tensor.Linear(q, inProjWeight!, inProjBias), NumHeads);
+            else
+            {
+                var (wq, wk, wv) = ProjectionWeights();
+                merged = Functional.Attention(Tensor.Linear(q, wq, BiasBlock(0)), Tensor.Linear(k, wk, BiasBlock(1)),
+                    Tensor.Linear(v, wv, BiasBlock(2)), NumHeads);
+            }
+            var projected = outProj.Forward(merged);
+            return (!batched ? projected.Squeeze(0) : BatchFirst ? projected : projected.Transpose(0, 1), null);
+        }
 
         Tensor qh, kh, vh;
-        if (inProjWeight != null && ReferenceEquals(query, key) && ReferenceEquals(key, value))
+        if (selfAttention)
         {
             // Self-attention: one GEMM with the packed weight and one head-split copy, as PyTorch's in_projection_packed
             // (three narrowed GEMMs cost more, and their backward accumulates three full-size weight gradients).
@@ -117,13 +133,7 @@ public sealed class MultiheadAttention : Module
         else
         {
             var (wq, wk, wv) = ProjectionWeights();
-            Tensor? bq = null, bk = null, bv = null;
-            if (inProjBias != null)
-            {
-                bq = inProjBias.Narrow(0, 0, EmbedDim);
-                bk = inProjBias.Narrow(0, EmbedDim, EmbedDim);
-                bv = inProjBias.Narrow(0, 2 * EmbedDim, EmbedDim);
-            }
+            var (bq, bk, bv) = (BiasBlock(0), BiasBlock(1), BiasBlock(2));
 
             // (N, seq, E) -> (N·heads, seq, head_dim)
             Tensor SplitHeads(Tensor t, long len) =>
@@ -151,6 +161,9 @@ public sealed class MultiheadAttention : Module
     /// <summary>Self-attention shorthand: query = key = value = x.</summary>
     public Tensor SelfAttention(Tensor x, Tensor? keyPaddingMask = null, Tensor? attnMask = null) =>
         Forward(x, x, x, keyPaddingMask, needWeights: false, attnMask: attnMask).Output;
+
+    /// <summary>The query (0), key (1) or value (2) block of the packed input bias, or null without biases.</summary>
+    private Tensor? BiasBlock(int block) => inProjBias?.Narrow(0, block * EmbedDim, EmbedDim);
 
     private (Tensor Q, Tensor K, Tensor V) ProjectionWeights()
     {

@@ -22,6 +22,11 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib)] internal static extern IntPtr mdl_nn_embedding(IntPtr weight, IntPtr indices, long paddingIdx);
     [DllImport(Lib)] internal static extern IntPtr mdl_nn_one_hot(IntPtr x, long numClasses);
 
+    // attention (native/src/ops_attention.cpp)
+    [DllImport(Lib)] internal static extern IntPtr mdl_attention(IntPtr q, IntPtr k, IntPtr v, long heads);
+    [DllImport(Lib)] internal static extern IntPtr mdl_attention_packed(IntPtr qkv, long heads);
+    [DllImport(Lib)] internal static extern IntPtr mdl_attention_reference(IntPtr q, IntPtr k, IntPtr v, long heads);
+
     // normalisation
     [DllImport(Lib)] internal static extern IntPtr mdl_nn_layer_norm(IntPtr x, long* shape, long ndim, IntPtr w, IntPtr b, double eps);
     [DllImport(Lib)] internal static extern IntPtr mdl_nn_batch_norm(IntPtr x, IntPtr w, IntPtr b, IntPtr runningMean, IntPtr runningVar, int training, double momentum, double eps);

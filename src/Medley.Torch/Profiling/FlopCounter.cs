@@ -2,7 +2,8 @@ namespace Medley.Torch.Profiling;
 
 /// <summary>
 /// Counts the multiply-adds of the matmul-like ops (Linear, Matmul, Mm, Bmm, Baddbmm, Conv1d/2d/3d,
-/// ConvTranspose1d/2d/3d; attention counts through the Linear and Bmm calls it makes) run on this thread while the
+/// ConvTranspose1d/2d/3d, the fused Attention op; attention modules count through their Linear projections plus
+/// either Attention or the Bmm calls of their unfused path) run on this thread while the
 /// counter is active: <c>using var c = FlopCounter.Start(); model.Forward(x); c.Total</c>. One multiply-add is
 /// 2 FLOPs (METHODS.md §1.10). Element-wise ops, norms, softmax, bias additions and Einsum are not counted, as in
 /// fvcore/ptflops-style per-layer counts. Counters nest: an inner counter's ops also count in the outer ones.
@@ -54,6 +55,9 @@ public sealed class FlopCounter : IDisposable
     /// <summary>Products whose result has one multiply-add per element per contracted index (Matmul, Mm, Bmm, Baddbmm).</summary>
     internal void AddProduct(string op, Tensor left, Tensor result) =>
         Add(op, result.NumEl * left.Size(-1));
+
+    /// <summary>Fused attention, q (n, l, e) against s keys: Q·Kᵀ and A·V, each one multiply-add per (query, key, feature).</summary>
+    internal void AddAttention(long n, long l, long s, long e) => Add("Attention", 2 * n * l * s * e);
 
     internal void AddConv(string op, Tensor weight, Tensor result, long groups)
     {
