@@ -9,7 +9,19 @@ namespace Medley.Training;
 /// <summary>Where training stood at the end of an epoch: what `--resume` needs besides the weights.</summary>
 public sealed record TrainingState(int Epoch, double? BestMetric, int BestEpoch, int EpochsWithoutImprovement, int Seed, string Metric)
 {
-    public Dictionary<string, string> ToMetadata() => new()
+    private const string StrategyPrefix = "strategy.";
+
+    /// <summary>The training strategy's own state (<see cref="ITrainingStrategy.SaveState"/>), stored as "strategy.*" metadata.</summary>
+    public IReadOnlyDictionary<string, string> Strategy { get; init; } = new Dictionary<string, string>();
+
+    public Dictionary<string, string> ToMetadata()
+    {
+        var meta = Core();
+        foreach (var (k, v) in Strategy) meta[StrategyPrefix + k] = v;
+        return meta;
+    }
+
+    private Dictionary<string, string> Core() => new()
     {
         ["epoch"] = Epoch.ToString(CultureInfo.InvariantCulture),
         ["best_metric"] = BestMetric?.ToString("R", CultureInfo.InvariantCulture) ?? "",
@@ -31,7 +43,11 @@ public sealed record TrainingState(int Epoch, double? BestMetric, int BestEpoch,
             : throw new InvalidDataException($"{path}: metadata '{key}' is not an integer.");
         var best = Get("best_metric");
         return new TrainingState(Int("epoch"), best.Length == 0 ? null : double.Parse(best, CultureInfo.InvariantCulture),
-            Int("best_epoch"), Int("epochs_without_improvement"), Int("seed"), Get("metric"));
+            Int("best_epoch"), Int("epochs_without_improvement"), Int("seed"), Get("metric"))
+        {
+            Strategy = meta.Where(kv => kv.Key.StartsWith(StrategyPrefix, StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key[StrategyPrefix.Length..], kv => kv.Value),
+        };
     }
 }
 

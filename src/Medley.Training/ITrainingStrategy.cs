@@ -34,6 +34,13 @@ public interface ITrainingStrategy
 
     /// <summary>One optimisation step on <paramref name="batch"/>; returns the loss value for the log.</summary>
     double Step(TrainingStepContext context, ModalityBatch batch);
+
+    /// <summary>What the strategy carries from one epoch to the next (G-Blend's weights and measurement window),
+    /// written into every checkpoint's metadata so `--resume` continues as the uninterrupted run would.</summary>
+    IReadOnlyDictionary<string, string> SaveState() => new Dictionary<string, string>();
+
+    /// <summary>Restores <see cref="SaveState"/>'s values from a checkpoint (called once, before the resumed epoch).</summary>
+    void LoadState(IReadOnlyDictionary<string, string> state) { }
 }
 
 /// <summary>The ordinary step: forward, task loss (CE/BCE + the model's auxiliary losses), backward, optional clipping, AdamW step.</summary>

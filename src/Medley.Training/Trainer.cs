@@ -73,6 +73,14 @@ public sealed class Trainer
             state = Checkpoint.Load(LastCheckpoint(runDir), _model, optimizer);
             if (state.Seed != o.Seed || state.Metric != metric)
                 throw new ArgumentException($"--resume: the checkpoint was trained with seed {state.Seed} and metric {state.Metric}, the config says seed {o.Seed} and {metric}; resume with the run's own config.yaml.");
+            try
+            {
+                _strategy.LoadState(state.Strategy);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{LastCheckpoint(runDir)}: {e.Message}");
+            }
             log.Restore(state.Epoch);
         }
         var perStep = o.ScheduleUnit == "step";
@@ -125,6 +133,7 @@ public sealed class Trainer
             state = improved
                 ? state with { Epoch = epoch, BestMetric = current ?? state.BestMetric, BestEpoch = epoch, EpochsWithoutImprovement = 0 }
                 : state with { Epoch = epoch, EpochsWithoutImprovement = state.EpochsWithoutImprovement + 1 };
+            state = state with { Strategy = _strategy.SaveState() };
             if (improved) Checkpoint.Save(BestCheckpoint(runDir), _model, null, state);
             Checkpoint.Save(LastCheckpoint(runDir), _model, optimizer, state);
             log.Add(record);

@@ -42,6 +42,41 @@ public sealed class FusionStrategyCliTests : IDisposable
     }
 
     [Fact]
+    public void GBlendResumesWithItsWeightsAndWindow()
+    {
+        var spec = Synth("resume");
+        RunConfig Config()
+        {
+            var c = new RunConfig { Method = "g-blend" };
+            c.Apply(new[]
+            {
+                "model.embed_dim=8", "model.image_encoder=cnn", "model.hidden=8", "model.head_hidden=8", "model.text_heads=2",
+                "training.epochs=3", "training.batch_size=8", "training.warmup_epochs=0", "training.learning_rate=0.003",
+                "training.workers=0", "training.patience=0", "evaluation.latency_runs=0",
+            }, Medley.Models.Methods.MethodRegistry.Get("g-blend").ConfigKeys);
+            return c;
+        }
+        RunOutcome Run(string name, bool resume = false, TrainerHooks? hooks = null) =>
+            TrainRun.Run(new RunRequest(spec, Config(), Path.Combine(dir, name)) { Resume = resume, Hooks = hooks ?? new TrainerHooks() });
+
+        var full = Run("gblend-full");
+        var cut = Run("gblend-cut", hooks: new TrainerHooks { StopAfterEpoch = r => r.Epoch == 1 });
+        Assert.True(cut.Training.Interrupted);
+        using (var scope = Medley.Torch.DisposeScope.Enter())
+        {
+            Medley.Torch.Serialization.SafeTensors.Load(Path.Combine(dir, "gblend-cut", "checkpoints", "last.safetensors"), out var meta);
+            Assert.Contains("strategy.gblend_weights", meta.Keys);
+            Assert.NotEqual("", meta["strategy.gblend_window_start"]);
+        }
+        var resumed = Run("gblend-cut", resume: true);
+        // The blend weights learnt before the cut drive the resumed epochs: every later row equals the uninterrupted run.
+        Assert.Equal(full.Training.Log.Select(r => r.TrainLoss), resumed.Training.Log.Select(r => r.TrainLoss));
+        foreach (var head in new[] { "image", "vitals", "report", "fused" })
+            Assert.Equal(full.Training.Log.Select(r => r.Strategy["gblend_w_" + head]), resumed.Training.Log.Select(r => r.Strategy["gblend_w_" + head]));
+        Assert.NotEqual(1.0 / 4, full.Training.Log[1].Strategy["gblend_w_fused"]);
+    }
+
+    [Fact]
     public void EveryFusionBaselineTrainsFromTheCli()
     {
         var spec = Synth("binary");

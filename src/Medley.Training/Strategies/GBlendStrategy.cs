@@ -1,3 +1,4 @@
+using System.Globalization;
 using Medley.Data.Batching;
 using Medley.Data.Spec;
 using Medley.Models;
@@ -94,6 +95,39 @@ public sealed class GBlendStrategy : ITrainingStrategy
             windowStart = end;
         }
         return heads.Select((h, k) => (h, k)).ToDictionary(x => "gblend_w_" + x.h, x => weights[x.k]);
+    }
+
+    /// <summary>The weights and the start of the open measurement window: "weights" = w_1,…; "window_start" =
+    /// train:validation per head, or empty before the first measurement. Doubles round-trip exactly ("R").</summary>
+    public IReadOnlyDictionary<string, string> SaveState() => new Dictionary<string, string>
+    {
+        ["gblend_weights"] = string.Join(",", weights.Select(w => w.ToString("R", CultureInfo.InvariantCulture))),
+        ["gblend_window_start"] = windowStart == null ? "" : string.Join(",", windowStart.Select(h =>
+            h.Train.ToString("R", CultureInfo.InvariantCulture) + ":" + h.Validation.ToString("R", CultureInfo.InvariantCulture))),
+    };
+
+    public void LoadState(IReadOnlyDictionary<string, string> state)
+    {
+        // Checkpoints written before the strategy saved its state resume with uniform weights and a fresh window.
+        if (!state.TryGetValue("gblend_weights", out var saved)) return;
+        double Number(string text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new InvalidDataException($"G-Blend state: '{text}' is not a number.");
+        var loaded = saved.Split(',').Select(Number).ToArray();
+        if (loaded.Length != heads.Count)
+            throw new InvalidDataException($"G-Blend state has {loaded.Length} weights but the model has {heads.Count} heads ({string.Join(", ", heads)}).");
+        var window = state.GetValueOrDefault("gblend_window_start", "");
+        HeadLosses[]? start = null;
+        if (window.Length > 0)
+        {
+            start = window.Split(',').Select(pair => pair.Split(':')).Select(p => p.Length == 2
+                ? new HeadLosses(Number(p[0]), Number(p[1]))
+                : throw new InvalidDataException($"G-Blend state: window entry '{string.Join(":", p)}' is not train:validation.")).ToArray();
+            if (start.Length != heads.Count)
+                throw new InvalidDataException($"G-Blend state has {start.Length} window measurements but the model has {heads.Count} heads.");
+        }
+        weights = loaded;
+        windowStart = start;
     }
 
     private IEnumerable<Tensor> HeadLogits(ModelOutput output) =>
