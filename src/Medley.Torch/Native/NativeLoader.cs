@@ -43,6 +43,9 @@ internal static class NativeLoader
             $"Medley's native library ({FileName}) was not found; looked in: {string.Join(", ", tried)}. " + SetupHint);
     }
 
+    private static readonly object PolicyLock = new();
+    private static bool policySet;
+
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int SetNativeEnvironment(string name, string value, int overwrite);
 
@@ -55,6 +58,12 @@ internal static class NativeLoader
     /// </summary>
     private static void QuietIdleThreads()
     {
+        // Once, on the first resolve (before libtorch loads): setenv must not race later native getenv calls.
+        lock (PolicyLock)
+        {
+            if (policySet) return;
+            policySet = true;
+        }
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") != null || Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") != null)
             return;
         try
