@@ -31,4 +31,12 @@ public abstract class ModalityEncoder : Module
         if (layer.Bias != null) Init.Zeros_(layer.Bias);
         return layer;
     }
+
+    /// <summary>Learned positions [length, width] drawn from N(0, 0.02²), as the sequence encoders start them.</summary>
+    internal static Parameter LearnedPositions(long length, int width) =>
+        new(Tensor.Empty(new[] { length, (long)width }).Normal_(0, 0.02));
+
+    /// <summary>The sequence encoders' body: pre-norm transformer layers, batch first, feed-forward 2·width, dropout 0.1.</summary>
+    internal static TransformerEncoder PreNormTransformer(int width, int heads, int layers) =>
+        new(new TransformerEncoderLayer(width, heads, 2 * width, 0.1, batchFirst: true, normFirst: true), layers);
 }

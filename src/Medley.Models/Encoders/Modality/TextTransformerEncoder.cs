@@ -19,8 +19,8 @@ public sealed class TextTransformerEncoder : ModalityEncoder
         if (vocabSize <= 0 || maxLength <= 0 || outputDim <= 0 || layers <= 0 || heads <= 0 || outputDim % heads != 0)
             throw new ArgumentException($"TextTransformerEncoder: vocabulary ({vocabSize}), length ({maxLength}), width ({outputDim}) and layers ({layers}) must be positive and the width divisible by heads ({heads}).");
         tokens = new Embedding(vocabSize, outputDim);
-        position = new Parameter(Tensor.Empty(new[] { maxLength, (long)outputDim }).Normal_(0, 0.02));
-        encoder = new TransformerEncoder(new TransformerEncoderLayer(outputDim, heads, 2 * outputDim, 0.1, batchFirst: true, normFirst: true), layers);
+        position = LearnedPositions(maxLength, outputDim);
+        encoder = PreNormTransformer(outputDim, heads, layers);
         width = outputDim;
     }
 

@@ -20,8 +20,8 @@ public sealed class TimeseriesTransformerEncoder : ModalityEncoder
         if (steps <= 0 || variables <= 0 || outputDim <= 0 || layers <= 0 || heads <= 0 || outputDim % heads != 0)
             throw new ArgumentException($"TimeseriesTransformerEncoder: steps ({steps}), variables ({variables}), width ({outputDim}) and layers ({layers}) must be positive and the width divisible by heads ({heads}).");
         input = XavierLinear(variables, outputDim);
-        position = new Parameter(Tensor.Empty(new[] { steps, (long)outputDim }).Normal_(0, 0.02));
-        encoder = new TransformerEncoder(new TransformerEncoderLayer(outputDim, heads, 2 * outputDim, 0.1, batchFirst: true, normFirst: true), layers);
+        position = LearnedPositions(steps, outputDim);
+        encoder = PreNormTransformer(outputDim, heads, layers);
         width = outputDim;
     }
 
