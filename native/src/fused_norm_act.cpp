@@ -44,7 +44,7 @@ struct Gelu : public torch::autograd::Function<Gelu> {
 // Returns (y, mean, rstd), the statistics shaped as ATen's (leading dimensions, then ones).
 std::tuple<at::Tensor, at::Tensor, at::Tensor> layer_norm_forward(const at::Tensor& x, int64_t axis,
                                                                   const at::Tensor& w, const at::Tensor& b, double eps) {
-  const int64_t cols = x.numel() / (axis == 0 ? 1 : c10::multiply_integers(x.sizes().slice(0, axis)));
+  const int64_t cols = c10::multiply_integers(x.sizes().slice(axis));   // > 0: the kernel takes no empty input
   const int64_t rows = x.numel() / cols;
   auto y = at::empty_like(x, at::MemoryFormat::Contiguous);
   std::vector<int64_t> stat_shape(x.sizes().begin(), x.sizes().begin() + axis);

@@ -6,6 +6,7 @@
 //   a step's time goes once the interpreter is gone. The arithmetic follows torch's single-tensor order
 //   (m·β1 then + (1−β1)·g as one fma, v·β2 then + (1−β2)·g·g, √v / √bc2 + eps, p − (lr/bc1)·m / denom).
 #include "common.h"
+#include "vector_math.h"
 
 #include <ATen/Parallel.h>
 #include <cmath>
@@ -74,11 +75,6 @@ __attribute__((target("avx2,fma"))) void adam_avx2(const AdamConstants& c, float
   adam_scalar(c, p, g_in, m, v, vmax, i, end);
 }
 
-bool has_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
-
 bool fusable(const at::Tensor& t, const at::Tensor& param) {
   return t.defined() && t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous() &&
          t.numel() == param.numel();
@@ -113,7 +109,7 @@ MDL_API int mdl_optim_adam_fused_(TensorHandle param, TensorHandle grad, TensorH
   float* mp = exp_avg->data_ptr<float>();
   float* vp = exp_avg_sq->data_ptr<float>();
   float* vmaxp = c.amsgrad ? max_exp_avg_sq->data_ptr<float>() : nullptr;
-  const bool avx2 = has_avx2_fma();
+  const bool avx2 = mdl::vec::has_avx2_fma();
   // Chunks are multiples of 8 elements so only the very end of a tensor takes the scalar path.
   at::parallel_for(0, (p.numel() + 7) / 8, 4096, [&](int64_t begin, int64_t end) {
     const int64_t lo = begin * 8, hi = std::min(end * 8, p.numel());

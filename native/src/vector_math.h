@@ -5,6 +5,9 @@
 
 namespace mdl::vec {
 
+// Whether this CPU runs the AVX2+FMA loops (checked once); the scalar loops serve the rest.
+bool has_avx2_fma();
+
 // row ← softmax(scale · row), in place.
 void softmax_row(float* row, int64_t len, float scale);
 
