@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Medley.Models.Methods.CmapFusion;
 using Medley.Torch;
+using Medley.Torch.Profiling;
 using Medley.Torch.Optim;
 using Medley.Torch.Serialization;
 
@@ -97,6 +98,8 @@ public static class CmapBench
                 _ = model.Forward(image, labs).Logits;
             }
             Report(name, bench, Timed(Infer, Iters(bench)));
+            // The forward's FLOPs (2 per multiply-add), for bench/roofline-cmap.sh: the least time any engine needs.
+            using (var counter = FlopCounter.Start()) { Infer(); Console.WriteLine($"RESULT flops:cmap_{name}_{bench} {counter.Total}"); }
             // The image encoder alone: how much of the forward is the ViT.
             void EncodeImage()
             {
