@@ -75,6 +75,9 @@ MDL_API int mdl_maximum_(TensorHandle a, TensorHandle b) {
 }
 
 MDL_API TensorHandle mdl_matmul(TensorHandle a, TensorHandle b) { MDL_TENSOR(at::matmul(*a, *b)) }
+MDL_API TensorHandle mdl_linear(TensorHandle x, TensorHandle w, TensorHandle b) {
+  MDL_TENSOR(at::linear(*x, *w, mdl::optional_tensor(b)))
+}
 MDL_API TensorHandle mdl_sum_all(TensorHandle t) { MDL_TENSOR(t->sum()) }
 MDL_API TensorHandle mdl_mean_all(TensorHandle t) { MDL_TENSOR(t->mean()) }
 MDL_API TensorHandle mdl_reshape(TensorHandle t, const int64_t* shape, int64_t ndim) {

@@ -138,24 +138,13 @@ public partial class Tensor
         return result;
     }
 
-    /// <summary>
-    /// x·Wᵀ + b, as torch.nn.functional.linear. Float32 inputs of 8–512 rows run Medley's own kernels, which read W in
-    /// place (native/src/ops_linear.cpp); the rest runs ATen's.
-    /// </summary>
+    /// <summary>x·Wᵀ + b, as torch.nn.functional.linear.</summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
         var result = Errors.Wrap(NativeMethods.mdl_linear(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero), "Linear", input, weight, bias);
         Profiling.FlopCounter.Current?.AddLinear(input, weight);
         return result;
     }
-
-    /// <summary>ATen's linear for any input: what tests compare <see cref="Linear"/>'s own kernels with.</summary>
-    internal static Tensor LinearReference(Tensor input, Tensor weight, Tensor? bias = null) =>
-        Errors.Wrap(NativeMethods.mdl_linear_reference(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero), "LinearReference", input, weight, bias);
-
-    /// <summary>Whether <see cref="Linear"/> runs the own kernels for these inputs (false on CPUs without AVX-512).</summary>
-    internal static bool LinearTakesKernel(Tensor input, Tensor weight, Tensor? bias = null) =>
-        NativeMethods.mdl_linear_takes_kernel(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero) == 1;
 
     public Tensor Sum() => Errors.Wrap(NativeMethods.mdl_sum_all(Handle), "Sum", this);
     public Tensor Mean() => Errors.Wrap(NativeMethods.mdl_mean_all(Handle), "Mean", this);

@@ -114,8 +114,6 @@ internal static unsafe partial class NativeMethods
     [DllImport(Lib)] internal static extern int mdl_maximum_(IntPtr a, IntPtr b);
     [DllImport(Lib)] internal static extern IntPtr mdl_matmul(IntPtr a, IntPtr b);
     [DllImport(Lib)] internal static extern IntPtr mdl_linear(IntPtr x, IntPtr w, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr mdl_linear_reference(IntPtr x, IntPtr w, IntPtr b);
-    [DllImport(Lib)] internal static extern int mdl_linear_takes_kernel(IntPtr x, IntPtr w, IntPtr b);
     [DllImport(Lib)] internal static extern IntPtr mdl_sum_all(IntPtr t);
     [DllImport(Lib)] internal static extern IntPtr mdl_mean_all(IntPtr t);
     [DllImport(Lib)] internal static extern IntPtr mdl_reshape(IntPtr t, long* shape, long ndim);
