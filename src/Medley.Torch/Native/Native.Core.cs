@@ -12,7 +12,11 @@ internal static unsafe partial class NativeMethods
         NativeLoader.Register();
         // libtorch starts with one intra-op thread on some machines: use every core unless told otherwise.
         mdl_set_num_threads(Engine.DefaultThreadCount());
+        if (MemoryPolicy.Applies(Environment.GetEnvironmentVariable))
+            mdl_keep_freed_memory(MemoryPolicy.MmapThreshold, MemoryPolicy.TrimThreshold);
     }
+
+    [DllImport(Lib)] internal static extern int mdl_keep_freed_memory(long mmapThreshold, long trimThreshold);
 
     // errors and lifetime
     [DllImport(Lib)] internal static extern IntPtr mdl_take_error();
