@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 4's batch-1 inference target (Medley ≤ 0.8× PyTorch's time) against this core's arithmetic limit, in one run:
-# per round the FMA peak (bench/native/fma_peak.c), PyTorch's and Medley's CMAP-Fusion batch-1 forward on 1 thread,
-# the BLAS's best GEMM rate (bench/python/gemm_rate.py) and the FMA peak again. The forward's FLOPs (Medley's FlopCounter) divided by the peak is the least time any engine
-# can take; when that is above 0.8× PyTorch's time, the target cannot be met on this machine at float32.
+# per round, on 1 thread, the FMA peak (bench/native/fma_peak.c), the BLAS's best GEMM rate (bench/python/gemm_rate.py),
+# PyTorch's and Medley's CMAP-Fusion batch-1 forward, and the FMA peak again. The forward's FLOPs (Medley's
+# FlopCounter) divided by the peak is the least time any engine can take; the table also says what share of the peak
+# 0.8× PyTorch's time would need (bench/python/summarize_roofline.py).
 #   bench/roofline-cmap.sh [CONFIG] [ROUNDS]     CONFIG ti or b (default b), ROUNDS default 3
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

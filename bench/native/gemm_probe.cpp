@@ -7,14 +7,19 @@
 //   forward: Y = (W·Xᵀ)ᵀ with Xᵀ made once per call (small: M × K), 8 rows of W broadcast against 32 columns of Xᵀ,
 //            the 8×32 tile transposed on the way out; W rows prefetched FPF floats ahead;
 //   dX, dW:  broadcast form, a 6-row × 64-column register tile, B rows read in place (dX prefetches PFD rows ahead).
-//   g++ -O3 -std=c++17 bench/native/gemm_probe.cpp -o /tmp/gemm_probe -L/usr/lib/x86_64-linux-gnu/openblas-pthread \
-//       -l:libopenblas.so.0 && OPENBLAS_NUM_THREADS=1 /tmp/gemm_probe [BATCH=64]
+//   g++ -O3 -std=c++17 bench/native/gemm_probe.cpp -o /tmp/gemm_probe -L/usr/lib/x86_64-linux-gnu/openblas-pthread
+//       -l:libopenblas.so.0 && OPENBLAS_NUM_THREADS=1 /tmp/gemm_probe [BATCH=64]        (one command line)
 // Prints, for three repetitions of 30 passes, µs per pass and GFLOP/s for OpenBLAS and the own kernels, then the
 // largest absolute difference between the two results.
 #include <immintrin.h>
 #include <cstdint>
 #include <cstring>
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
 #ifndef PFD
 #define PFD 8
 #endif
@@ -69,111 +74,40 @@ T512 static void fwd_bt(const float* XT, int64_t M, int64_t Mp, const float* W, 
   }
 }
 
-// C[R rows, 64 cols] = A[R rows, N] . B[N, 64 cols]; A(i, n) at A[i*lda + n*acs]; broadcast form.
+// C[R rows, 64 cols] = A[R rows, N] . B[N, 64 cols]; A(i, n) at A[i*lda + n*acs]; broadcast form. The 24 accumulators
+// are named one by one (the macros write row i's four): as an array, GCC keeps them in memory.
+#define ACC_ROW(i) __m512 c##i##0 = z, c##i##1 = z, c##i##2 = z, c##i##3 = z;
+#define FMA_ROW(i)                                                                                       \
+  if (R > i) {                                                                                           \
+    const __m512 av = _mm512_set1_ps(A[i * lda + n * acs]);                                              \
+    c##i##0 = _mm512_fmadd_ps(av, b0, c##i##0); c##i##1 = _mm512_fmadd_ps(av, b1, c##i##1);              \
+    c##i##2 = _mm512_fmadd_ps(av, b2, c##i##2); c##i##3 = _mm512_fmadd_ps(av, b3, c##i##3);              \
+  }
+#define STORE_ROW(i)                                                                                     \
+  if (R > i) {                                                                                           \
+    _mm512_mask_storeu_ps(C + i * ldc, masks[0], c##i##0); _mm512_mask_storeu_ps(C + i * ldc + 16, masks[1], c##i##1); \
+    _mm512_mask_storeu_ps(C + i * ldc + 32, masks[2], c##i##2); _mm512_mask_storeu_ps(C + i * ldc + 48, masks[3], c##i##3); \
+  }
 template <int R, int PF = 0>
 T512 static inline void tile_bcast(const float* A, int64_t lda, int64_t acs, const float* B, int64_t ldb, int64_t N, float* C, int64_t ldc, __mmask16 const* masks) {
-  __m512 c00 = _mm512_setzero_ps();
-  __m512 c01 = _mm512_setzero_ps();
-  __m512 c02 = _mm512_setzero_ps();
-  __m512 c03 = _mm512_setzero_ps();
-  __m512 c10 = _mm512_setzero_ps();
-  __m512 c11 = _mm512_setzero_ps();
-  __m512 c12 = _mm512_setzero_ps();
-  __m512 c13 = _mm512_setzero_ps();
-  __m512 c20 = _mm512_setzero_ps();
-  __m512 c21 = _mm512_setzero_ps();
-  __m512 c22 = _mm512_setzero_ps();
-  __m512 c23 = _mm512_setzero_ps();
-  __m512 c30 = _mm512_setzero_ps();
-  __m512 c31 = _mm512_setzero_ps();
-  __m512 c32 = _mm512_setzero_ps();
-  __m512 c33 = _mm512_setzero_ps();
-  __m512 c40 = _mm512_setzero_ps();
-  __m512 c41 = _mm512_setzero_ps();
-  __m512 c42 = _mm512_setzero_ps();
-  __m512 c43 = _mm512_setzero_ps();
-  __m512 c50 = _mm512_setzero_ps();
-  __m512 c51 = _mm512_setzero_ps();
-  __m512 c52 = _mm512_setzero_ps();
-  __m512 c53 = _mm512_setzero_ps();
+  const __m512 z = _mm512_setzero_ps();
+  ACC_ROW(0) ACC_ROW(1) ACC_ROW(2) ACC_ROW(3) ACC_ROW(4) ACC_ROW(5)
   const __mmask16 k0 = masks[0], k1 = masks[1], k2 = masks[2], k3 = masks[3];
   for (int64_t n = 0; n < N; ++n) {
     const float* bp = B + n * ldb;
     if (PF) { const char* pf = (const char*)(bp + PF * ldb); _mm_prefetch(pf, _MM_HINT_T0); _mm_prefetch(pf + 64, _MM_HINT_T0); _mm_prefetch(pf + 128, _MM_HINT_T0); _mm_prefetch(pf + 192, _MM_HINT_T0); }
     __m512 b0 = _mm512_maskz_loadu_ps(k0, bp), b1 = _mm512_maskz_loadu_ps(k1, bp + 16),
            b2 = _mm512_maskz_loadu_ps(k2, bp + 32), b3 = _mm512_maskz_loadu_ps(k3, bp + 48);
-    if (R > 0) { __m512 av = _mm512_set1_ps(A[0 * lda + n * acs]);
-      c00 = _mm512_fmadd_ps(av, b0, c00);
-      c01 = _mm512_fmadd_ps(av, b1, c01);
-      c02 = _mm512_fmadd_ps(av, b2, c02);
-      c03 = _mm512_fmadd_ps(av, b3, c03);
-    }
-    if (R > 1) { __m512 av = _mm512_set1_ps(A[1 * lda + n * acs]);
-      c10 = _mm512_fmadd_ps(av, b0, c10);
-      c11 = _mm512_fmadd_ps(av, b1, c11);
-      c12 = _mm512_fmadd_ps(av, b2, c12);
-      c13 = _mm512_fmadd_ps(av, b3, c13);
-    }
-    if (R > 2) { __m512 av = _mm512_set1_ps(A[2 * lda + n * acs]);
-      c20 = _mm512_fmadd_ps(av, b0, c20);
-      c21 = _mm512_fmadd_ps(av, b1, c21);
-      c22 = _mm512_fmadd_ps(av, b2, c22);
-      c23 = _mm512_fmadd_ps(av, b3, c23);
-    }
-    if (R > 3) { __m512 av = _mm512_set1_ps(A[3 * lda + n * acs]);
-      c30 = _mm512_fmadd_ps(av, b0, c30);
-      c31 = _mm512_fmadd_ps(av, b1, c31);
-      c32 = _mm512_fmadd_ps(av, b2, c32);
-      c33 = _mm512_fmadd_ps(av, b3, c33);
-    }
-    if (R > 4) { __m512 av = _mm512_set1_ps(A[4 * lda + n * acs]);
-      c40 = _mm512_fmadd_ps(av, b0, c40);
-      c41 = _mm512_fmadd_ps(av, b1, c41);
-      c42 = _mm512_fmadd_ps(av, b2, c42);
-      c43 = _mm512_fmadd_ps(av, b3, c43);
-    }
-    if (R > 5) { __m512 av = _mm512_set1_ps(A[5 * lda + n * acs]);
-      c50 = _mm512_fmadd_ps(av, b0, c50);
-      c51 = _mm512_fmadd_ps(av, b1, c51);
-      c52 = _mm512_fmadd_ps(av, b2, c52);
-      c53 = _mm512_fmadd_ps(av, b3, c53);
-    }
+    FMA_ROW(0) FMA_ROW(1) FMA_ROW(2) FMA_ROW(3) FMA_ROW(4) FMA_ROW(5)
   }
-  if (R > 0) {
-    _mm512_mask_storeu_ps(C + 0 * ldc + 0, masks[0], c00);
-    _mm512_mask_storeu_ps(C + 0 * ldc + 16, masks[1], c01);
-    _mm512_mask_storeu_ps(C + 0 * ldc + 32, masks[2], c02);
-    _mm512_mask_storeu_ps(C + 0 * ldc + 48, masks[3], c03);
-  }
-  if (R > 1) {
-    _mm512_mask_storeu_ps(C + 1 * ldc + 0, masks[0], c10);
-    _mm512_mask_storeu_ps(C + 1 * ldc + 16, masks[1], c11);
-    _mm512_mask_storeu_ps(C + 1 * ldc + 32, masks[2], c12);
-    _mm512_mask_storeu_ps(C + 1 * ldc + 48, masks[3], c13);
-  }
-  if (R > 2) {
-    _mm512_mask_storeu_ps(C + 2 * ldc + 0, masks[0], c20);
-    _mm512_mask_storeu_ps(C + 2 * ldc + 16, masks[1], c21);
-    _mm512_mask_storeu_ps(C + 2 * ldc + 32, masks[2], c22);
-    _mm512_mask_storeu_ps(C + 2 * ldc + 48, masks[3], c23);
-  }
-  if (R > 3) {
-    _mm512_mask_storeu_ps(C + 3 * ldc + 0, masks[0], c30);
-    _mm512_mask_storeu_ps(C + 3 * ldc + 16, masks[1], c31);
-    _mm512_mask_storeu_ps(C + 3 * ldc + 32, masks[2], c32);
-    _mm512_mask_storeu_ps(C + 3 * ldc + 48, masks[3], c33);
-  }
-  if (R > 4) {
-    _mm512_mask_storeu_ps(C + 4 * ldc + 0, masks[0], c40);
-    _mm512_mask_storeu_ps(C + 4 * ldc + 16, masks[1], c41);
-    _mm512_mask_storeu_ps(C + 4 * ldc + 32, masks[2], c42);
-    _mm512_mask_storeu_ps(C + 4 * ldc + 48, masks[3], c43);
-  }
-  if (R > 5) {
-    _mm512_mask_storeu_ps(C + 5 * ldc + 0, masks[0], c50);
-    _mm512_mask_storeu_ps(C + 5 * ldc + 16, masks[1], c51);
-    _mm512_mask_storeu_ps(C + 5 * ldc + 32, masks[2], c52);
-    _mm512_mask_storeu_ps(C + 5 * ldc + 48, masks[3], c53);
+  STORE_ROW(0) STORE_ROW(1) STORE_ROW(2) STORE_ROW(3) STORE_ROW(4) STORE_ROW(5)
+}
+
+// Masks for a 64-column strip with `remaining` columns left: full vectors, then the partial one, then empty ones.
+static void column_masks(int64_t remaining, __mmask16 masks[4]) {
+  for (int j = 0; j < 4; ++j) {
+    const int64_t r = remaining - 16 * j;
+    masks[j] = r >= 16 ? 0xFFFF : r <= 0 ? 0 : (__mmask16)((1u << r) - 1);
   }
 }
 
@@ -181,7 +115,7 @@ template <int R>
 T512 static void rows_bcast(const float* A, int64_t lda, int64_t acs, const float* B, int64_t ldb, int64_t N, float* C, int64_t ldc, int64_t rows, int64_t K) {
   for (int64_t k0 = 0; k0 < K; k0 += 64) {
     __mmask16 masks[4];
-    for (int j = 0; j < 4; ++j) { int64_t r = K - k0 - 16 * j; masks[j] = r >= 16 ? 0xFFFF : r <= 0 ? 0 : (__mmask16)((1u << r) - 1); }
+    column_masks(K - k0, masks);
     int64_t m0 = 0;
     if (rows >= R) { tile_bcast<R, PFD>(A, lda, acs, B + k0, ldb, N, C + k0, ldc, masks); m0 = R; }
     for (; m0 + R <= rows; m0 += R) tile_bcast<R>(A + m0 * lda, lda, acs, B + k0, ldb, N, C + m0 * ldc + k0, ldc, masks);
@@ -198,18 +132,13 @@ T512 static void bwd_dw(const float* dY, int64_t M, int64_t N, const float* X, i
     int64_t r = std::min<int64_t>(6, N - n0);
     for (int64_t k0 = 0; k0 < K; k0 += 64) {
       __mmask16 masks[4];
-      for (int j = 0; j < 4; ++j) { int64_t rr = K - k0 - 16 * j; masks[j] = rr >= 16 ? 0xFFFF : rr <= 0 ? 0 : (__mmask16)((1u << rr) - 1); }
+      column_masks(K - k0, masks);
       if (r == 6) tile_bcast<6>(dY + n0, 1, N, X + k0, K, M, dW + n0 * K + k0, K, masks);
       else for (int64_t i = 0; i < r; ++i) tile_bcast<1>(dY + n0 + i, 1, N, X + k0, K, M, dW + (n0 + i) * K + k0, K, masks);
     }
   }
 }
 
-#include <cstdio>
-#include <vector>
-#include <random>
-#include <chrono>
-#include <cmath>
 extern "C" void sgemm_(const char*, const char*, const int*, const int*, const int*, const float*, const float*, const int*, const float*, const int*, const float*, float*, const int*);
 // row-major helpers in ATen's convention
 static void blas_fwd(const float* X, int M, const float* W, int N, int K, float* Y) { // Y = X W^T
@@ -228,7 +157,8 @@ int main(int argc, char** argv) {
   std::vector<L> ls;
   int Mp = (M + 31) / 32 * 32;
   for (auto [K, N] : shapes) { L l; l.K = K; l.N = N; l.W.resize((size_t)N*K); l.X.resize((size_t)M*K); l.dY.resize((size_t)M*N);
-    for (auto& v : l.W) v = nd(rng); for (auto& v : l.X) v = nd(rng); for (auto& v : l.dY) v = nd(rng);
+    for (auto* buffer : {&l.W, &l.X, &l.dY})
+      for (auto& v : *buffer) v = nd(rng);
     l.Y.resize((size_t)M*N); l.Y2 = l.Y; l.dX.resize((size_t)M*K); l.dX2 = l.dX; l.dW.resize((size_t)N*K); l.dW2 = l.dW; l.XT.resize((size_t)K*Mp); ls.push_back(std::move(l)); }
   double fl = 0; for (auto& l : ls) fl += 2.0 * M * l.K * l.N;
   auto maxdiff = [](const std::vector<float>& a, const std::vector<float>& b) { double d = 0; for (size_t i = 0; i < a.size(); ++i) d = std::max(d, (double)std::fabs(a[i]-b[i])); return d; };
