@@ -9,7 +9,10 @@ namespace Medley.Models.Tests;
 /// the same weights and inputs give the same logits, per-modality logits, ω, S, imputed embeddings, loss terms and
 /// parameter gradients within 1e-4 — in training mode with the drop mask drawn from the same seeded libtorch generator,
 /// in eval mode (no drop) and for a forced TLA combination. This is the equivalence the throughput bench relies on.
+/// Serial: the drop mask comes from the process-wide generator, which a test class running in parallel would advance
+/// between ManualSeed and the draw (a CI run drew a different mask that way).
 /// </summary>
+[Collection(SerialCollection.Name)]
 public class OmniFuseReferenceTests
 {
     private const double Tol = 1e-4;
