@@ -2,6 +2,7 @@ using Medley.Data.Batching;
 using Medley.Data.Datasets;
 using Medley.Data.Splits;
 using Medley.Torch;
+using Medley.Torch.Tests;
 
 namespace Medley.Data.Tests;
 
@@ -136,7 +137,7 @@ public class LoaderTests
         using var d = new TempDataset();
         var ds = Make(d);
         ds.Fit(Enumerable.Range(0, 40).ToArray());
-        var before = Engine.LiveTensors;
+        var before = LiveTensorCount.Settled();
         var loader = new DataLoader(ds, Enumerable.Range(0, 40).ToArray(), new DataLoaderOptions { BatchSize = 2, Workers = 2, Prefetch = 3 });
         foreach (var batch in loader.Epoch())
         {

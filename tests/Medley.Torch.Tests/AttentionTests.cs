@@ -121,7 +121,7 @@ public class AttentionMemoryTests
     public void ForwardAndBackwardInAScopeLeaveNoNativeTensorsBehind()
     {
         using var layer = new TransformerEncoderLayer(8, 2, 16, batchFirst: true);
-        var before = Engine.LiveTensors;
+        var before = LiveTensorCount.Settled();
         for (var i = 0; i < 3; i++)
         {
             using var scope = DisposeScope.Enter();

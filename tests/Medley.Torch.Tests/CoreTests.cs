@@ -18,7 +18,7 @@ public class CoreTests
     [Fact]
     public void ScopeFreesEverythingButKeptTensors()
     {
-        var before = Engine.LiveTensors;
+        var before = LiveTensorCount.Settled();
         Tensor kept;
         using (var scope = DisposeScope.Enter())
         {

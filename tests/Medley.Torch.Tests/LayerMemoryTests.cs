@@ -12,7 +12,7 @@ public class LayerMemoryTests
         using var lstm = new LSTM(4, 3, numLayers: 2, batchFirst: true, bidirectional: true);
         using var conv = new Conv2d(2, 3, [3, 3], "same", paddingMode: PaddingMode.Reflect);
         using var bn = new BatchNorm1d(4);
-        var before = Engine.LiveTensors;
+        var before = LiveTensorCount.Settled();
         using (var scope = DisposeScope.Enter())
         {
             var x = Tensor.Randn(3, 5, 4).RequiresGrad_();

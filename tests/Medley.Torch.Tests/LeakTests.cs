@@ -28,6 +28,7 @@ public class LeakTests
     public void TwoThousandTrainingStepsKeepLiveTensorsAndMemoryFlat()
     {
         const int steps = 2000;
+        LiveTensorCount.Settled();
         Engine.ManualSeed(5);
         using var model = new TwoLayer();
         using var data = DisposeScope.Enter();

@@ -7,7 +7,7 @@ public class OpsLifetimeTests
     [Fact]
     public void MultiResultAndInPlaceOpsFreeEverythingWithTheirScope()
     {
-        var before = Engine.LiveTensors;
+        var before = LiveTensorCount.Settled();
         using (var scope = DisposeScope.Enter())
         {
             var x = Tensor.Randn(5, 4);
@@ -32,7 +32,7 @@ public class OpsLifetimeTests
     [Fact]
     public void FailedOpsLeaveNoHandles()
     {
-        var before = Engine.LiveTensors;
+        var before = LiveTensorCount.Settled();
         using (var scope = DisposeScope.Enter())
         {
             var x = Tensor.Ones(2, 3);
